@@ -1,0 +1,57 @@
+"""MkDocs hook: the venue guides and the pages built from all venues, generated from exchanges/*.yml.
+
+The events come first; the work is done by the `venuekit` package beside this file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from venuekit.site import Site, build_pages, load_site, stale_guides, venue_table
+from venuekit.validate import VenueErrors
+
+
+
+# This build's data, read afresh by on_config at every build (mkdocs serve reloads this module).
+_site: Site | None = None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # Runs before MkDocs empties site/, so a bad venue file leaves the previous site whole.
+    global _site
+    try:
+        _site = load_site(Path(config.config_file_path), Path(config.docs_dir), config.extra)
+    except VenueErrors as err:
+        raise PluginError(err.report()) from None
+    for guide, age in stale_guides(_site):
+        # Printed, not logged: `mkdocs build --strict` fails on logged warnings, and a stale guide
+        # must never block a release.
+        print(
+            f"WARNING -  {guide.source_file} was last verified {age} days ago "
+            f"(limit {_site.platform.stale_after_days}): check it against the venue and update `verified`",
+            file=sys.stderr,
+        )
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    assert _site is not None
+    for page in build_pages(_site):
+        inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+        file.edit_uri = page.edit_path
+        files.append(file)
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    assert _site is not None
+    if page.file.src_uri == "index.md":
+        return markdown.replace("<!-- venue-table -->", venue_table(_site))
+    return markdown

@@ -1,0 +1,1 @@
+"""Venue guides: loading, checking and rendering the venue files in exchanges/."""

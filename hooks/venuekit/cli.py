@@ -1,0 +1,109 @@
+"""The maintainers' commands behind `./dev validate`, `new-venue`, `stale`, `links` and `schema`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from .model import Venue
+from .site import load_platform, load_site, stale_guides
+from .validate import VenueErrors, load_venues, venue_files
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "schema" / "venue.schema.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="./dev", description="Maintain the venue files.")
+    tasks = parser.add_subparsers(dest="task", required=True)
+    tasks.add_parser("validate", help="check every venue file")
+    new = tasks.add_parser("new-venue", help="write a venue file with every field to fill in")
+    new.add_argument("id", help="the venue's CCXT id, e.g. okx")
+    new.add_argument("--product", required=True, choices=[p.value for p in Venue.model_fields["product"].annotation])
+    new.add_argument("--name", help="the venue's display name (default: the id, capitalised)")
+    stale = tasks.add_parser("stale", help="list guides not verified within the configured age")
+    stale.add_argument("--days", type=int, help="the age limit (default: extra.platform.stale_after_days)")
+    schema = tasks.add_parser("schema", help="write schema/venue.schema.json from the model")
+    schema.add_argument("--check", action="store_true", help="fail if the committed schema is out of date")
+    args = parser.parse_args(argv)
+    match args.task:
+        case "validate":
+            return validate()
+        case "new-venue":
+            from .scaffold import write_venue
+
+            return write_venue(ROOT / "exchanges", args.id, args.product, args.name)
+        case "stale":
+            return report_stale(args.days)
+        case "schema":
+            return write_schema(args.check)
+    return 2
+
+
+def validate() -> int:
+    started = time.perf_counter()
+    count = len(venue_files(ROOT / "exchanges"))
+    try:
+        load_venues(ROOT / "exchanges", ROOT)
+        load_platform(_mkdocs_extra(), "mkdocs.yml")
+    except VenueErrors as err:
+        print(err.report(), file=sys.stderr)
+        return 1
+    took = (time.perf_counter() - started) * 1000
+    print(f"{count} venue files OK ({took:.0f} ms)")
+    return 0
+
+
+def report_stale(days: int | None) -> int:
+    try:
+        site = load_site(ROOT / "mkdocs.yml", ROOT / "docs", _mkdocs_extra())
+    except VenueErrors as err:
+        print(err.report(), file=sys.stderr)
+        return 1
+    if days is not None:
+        site.platform = site.platform.model_copy(update={"stale_after_days": days})
+    stale = stale_guides(site)
+    limit = site.platform.stale_after_days
+    if not stale:
+        print(f"All {len(site.guides)} guides were verified within {limit} days.")
+        return 0
+    print(f"{len(stale)} of {len(site.guides)} guides were last verified more than {limit} days ago:")
+    for guide, age in stale:
+        print(f"  {guide.source_file}: verified {guide.venue.verified.isoformat()}, {age} days ago")
+    return 0
+
+
+def venue_schema() -> dict:
+    schema = Venue.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Venue file"
+    return schema
+
+
+def write_schema(check: bool) -> int:
+    text = json.dumps(venue_schema(), indent=2, ensure_ascii=False) + "\n"
+    if check:
+        if not SCHEMA.exists() or SCHEMA.read_text(encoding="utf-8") != text:
+            print(f"{SCHEMA.relative_to(ROOT)} is out of date: run ./dev schema and commit it", file=sys.stderr)
+            return 1
+        print(f"{SCHEMA.relative_to(ROOT)} matches the model")
+        return 0
+    SCHEMA.parent.mkdir(exist_ok=True)
+    SCHEMA.write_text(text, encoding="utf-8")
+    print(f"wrote {SCHEMA.relative_to(ROOT)}")
+    return 0
+
+
+def _mkdocs_extra() -> dict:
+    # Tags only MkDocs understands (!ENV, !!python/name:...) read as empty here: only `extra` matters.
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    data = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return data.get("extra") or {}

@@ -1,0 +1,366 @@
+"""The venue file's data model: one source of truth for validation, the JSON Schema and the scaffold."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+# Raw HTML would bypass the page's escaping and styling; Markdown covers every need of a guide.
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^>]*)?/?>|<!--")
+
+
+def _no_html(value: str) -> str:
+    match = _HTML_TAG.search(value)
+    if match:
+        raise ValueError(
+            f"raw HTML {match.group(0)!r} is not allowed; write Markdown instead "
+            "(**bold**, `code`, [link](https://...))"
+        )
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_html)]
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_no_html)
+]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+CcxtId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$", max_length=40)]
+Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>]+$")]
+SourceRefs = Annotated[
+    list[Slug],
+    Field(min_length=1, description="Ids of entries in `sources` that state this fact."),
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Product(StrEnum):
+    spot = "spot"
+    margin = "margin"
+    futures = "futures"
+    perpetuals = "perpetuals"
+    options = "options"
+    derivatives = "derivatives"
+
+
+class Requirement(StrEnum):
+    required = "required"
+    recommended = "recommended"
+    optional = "optional"
+    unavailable = "unavailable"
+
+
+class State(StrEnum):
+    required = "required"
+    optional = "optional"
+    off = "off"
+    forbidden = "forbidden"
+
+
+class Capability(StrEnum):
+    """What a permission lets a key do; the comparisons and the safety rule read it."""
+
+    balances = "balances"
+    read = "read"
+    trade = "trade"
+    cancel = "cancel"
+    deposit = "deposit"
+    withdraw = "withdraw"
+    transfer = "transfer"
+    earn = "earn"
+    data = "data"
+    other = "other"
+
+
+# A key with either of these can move funds out of the account: the site exists to keep them off.
+FUND_MOVING = frozenset({Capability.withdraw, Capability.transfer})
+
+
+class KeyType(StrEnum):
+    hmac = "hmac"
+    ed25519 = "ed25519"
+    rsa = "rsa"
+    ecdsa = "ecdsa"
+
+
+class CcxtField(StrEnum):
+    apiKey = "apiKey"
+    secret = "secret"
+    password = "password"
+    uid = "uid"
+    privateKey = "privateKey"
+
+
+class Source(Strict):
+    id: Slug
+    """Short id that facts cite, e.g. `kraken-pro-api-keys`."""
+    url: Url
+    """The page's address (https)."""
+    title: Label
+    """The page's title as the page shows it."""
+    publisher: Literal["venue", "platform", "third-party"]
+    """Who wrote it: the venue itself, a trading platform, or another third party."""
+    checked: date
+    """The date someone read the page and checked the facts that cite it (YYYY-MM-DD)."""
+
+
+class Fact(Strict):
+    label: Label
+    """What the fact is about, as the quick-facts table shows it, e.g. `Key limit`."""
+    value: Text
+    """The fact, e.g. `Up to 50 keys`."""
+    as_of: date
+    """The date the fact was true (YYYY-MM-DD)."""
+    sources: SourceRefs
+
+
+class Rule(Strict):
+    kind: Literal["expiry", "inactivity", "ip-whitelist", "password-change", "limit", "other"]
+    """What the rule is about; the key-lifecycle comparison groups rules by it."""
+    text: Text
+    """The rule in one sentence, e.g. `A key expires on the date set under Key expiration.`"""
+    days: int | None = Field(default=None, ge=1)
+    """The number of days the rule counts, where it counts any."""
+    sources: SourceRefs
+
+
+class Facts(Strict):
+    region: Text
+    """Where the venue serves customers, or its regional domains."""
+    account_2fa: Requirement
+    """Whether the account needs two-factor authentication before a key can be made."""
+    ip_whitelist: Requirement
+    """Whether the venue requires an IP whitelist on a trading key (`unavailable`: it has none)."""
+    key_types: list[KeyType] = Field(min_length=1)
+    """The kinds of key the venue issues; the first is the one this guide creates."""
+    key_limit: int | None = Field(default=None, ge=1)
+    """The most keys one account may hold, where the venue states it."""
+    shared_key: bool
+    """Whether one key also serves the venue's other products (see `related`)."""
+    as_of: date
+    """The date these facts were true (YYYY-MM-DD)."""
+    sources: SourceRefs
+    extra: list[Fact] = []
+    """Any other fact a reader weighs before choosing the venue."""
+
+
+class Related(Strict):
+    slug: Slug
+    """The slug of the venue file for the other product."""
+    note: Text
+    """How the two keys relate, e.g. that a key for one does not work on the other."""
+    sources: SourceRefs
+
+
+class Prerequisite(Strict):
+    text: Text
+    """What the reader needs before starting, e.g. a verification level."""
+    sources: SourceRefs
+
+
+class MenuPath(Strict):
+    labels: list[Label] = Field(min_length=1)
+    """The menu labels in order, exactly as the venue shows them; rendered `Settings › API`."""
+    note: Text | None = None
+    """Where to start, e.g. `from the profile icon in the top-right corner`."""
+    sources: SourceRefs
+
+
+class Location(Strict):
+    path: MenuPath
+    """The usual way to the API key page."""
+    alternatives: list[MenuPath] = []
+    """Other ways to the same page."""
+    url: Url | None = None
+    """The direct address of the API key page, where the venue has one."""
+
+
+class Step(Strict):
+    title: Label
+    """The step as a short instruction, e.g. `Click Create API key`."""
+    text: Text | None = None
+    """Detail a reader needs for the step, in Markdown."""
+    kind: Literal["action", "permissions", "settings", "confirm-2fa", "copy-once"] = "action"
+    """`permissions` and `settings` point the reader to those sections; `confirm-2fa` and
+    `copy-once` mark the two moments readers must not miss."""
+    sources: SourceRefs
+
+
+class Permission(Strict):
+    label: Label
+    """The permission's label exactly as the venue's form shows it."""
+    group: Label | None = None
+    """The heading the form shows it under, e.g. `Funds`."""
+    aka: list[Label] = []
+    """Other names for it in the venue's documentation, e.g. `Withdraw Funds`."""
+    setting: Label | None = None
+    """For permissions set by choosing an option (radio buttons), the option to choose."""
+    capability: Capability
+    """What the permission lets a key do. `withdraw` and `transfer` must be `forbidden`."""
+    state: State
+    """`required`: turn on; `optional`: the reader's choice; `off`: not needed, leave off;
+    `forbidden`: never turn on (fund-moving permissions)."""
+    why: Text
+    """Why: what the platform uses it for, or what it unlocks."""
+    unlocks: list[Label] = []
+    """Endpoints or actions the permission unlocks, as the venue names them."""
+    risk: Text | None = None
+    """For forbidden permissions: what a leaked key with this permission could do."""
+    sources: SourceRefs
+
+
+class KeySetting(Strict):
+    label: Label
+    """The setting's label exactly as the venue shows it, e.g. `WebSocket interface`."""
+    recommended: Label
+    """The setting to choose, e.g. `On`, `Off` or `Leave empty`."""
+    default: Label | None = None
+    """The venue's default, where a source states it."""
+    why: Text
+    """Why this setting is recommended."""
+    sources: SourceRefs
+
+
+class IpWhitelist(Strict):
+    field: Label | None = None
+    """The label of the field where addresses are entered."""
+    separator: Literal["comma", "space", "newline"] = "newline"
+    """How the field wants several addresses separated; the copy-able block uses it."""
+    text: Text
+    """How the venue's IP restriction works (format, how many addresses, what happens without it)."""
+    sources: SourceRefs
+
+
+class Credential(Strict):
+    label: Label
+    """The value's name on the venue, e.g. `Private key`."""
+    ccxt: CcxtField
+    """The value's CCXT name; the platform's field for it comes from the site settings."""
+    note: Text | None = None
+    """Anything to know about the value, e.g. that it is shown only once."""
+    sources: SourceRefs
+
+
+class Note(Strict):
+    level: Literal["danger", "warning", "info"] = "warning"
+    """How serious: `danger` (funds at risk), `warning` (the key will fail) or `info`."""
+    title: Label
+    """A short heading."""
+    text: Text
+    """The warning in Markdown."""
+    sources: SourceRefs
+
+
+class Tip(Strict):
+    title: Label
+    """A short heading."""
+    text: Text
+    """The tip or pitfall in Markdown."""
+    sources: SourceRefs
+
+
+class Trouble(Strict):
+    errors: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(min_length=1)
+    """The exact error strings or codes the venue returns, as the app receives them."""
+    id: Slug | None = None
+    """The entry's anchor id; by default `error-` and the first error string in slug form.
+    Once published, never change it."""
+    cause: Text
+    """What makes the venue return this error."""
+    fix: Text
+    """What the reader does about it."""
+    sources: SourceRefs
+
+
+class Faq(Strict):
+    q: Label
+    """The question."""
+    a: Text
+    """The answer in Markdown."""
+    sources: SourceRefs
+
+
+class Venue(Strict):
+    """One venue and product: everything its guide page says."""
+
+    name: Label
+    """The guide's title, e.g. `Kraken Spot`."""
+    venue: Label
+    """The venue's name alone, e.g. `Kraken`."""
+    slug: Slug
+    """The page's address: `exchanges/<slug>/`. Once published, never change it; add the old one
+    to `former_slugs` if you must."""
+    product: Product
+    """The product this key is for."""
+    ccxt: list[CcxtId] = Field(min_length=1)
+    """CCXT exchange ids for this venue and product; `/go/<id>/` leads here."""
+    former_slugs: list[Slug] = []
+    """Slugs this guide had before; their addresses redirect here."""
+    aliases: list[Label] = []
+    """Other names readers and apps use for the venue, e.g. a former brand."""
+    summary: Text
+    """One or two sentences that open the guide."""
+    verified: date
+    """The date the whole guide was last checked against the live venue (YYYY-MM-DD)."""
+    facts: Facts
+    related: list[Related] = []
+    """Guides for the venue's other products."""
+    prerequisites: list[Prerequisite] = Field(min_length=1)
+    location: Location
+    steps: list[Step] = Field(min_length=2)
+    """The creation steps in order."""
+    permissions: list[Permission] = Field(min_length=1)
+    """Every permission on the venue's form, fund-moving ones included and forbidden."""
+    settings: list[KeySetting] = []
+    """Optional key settings (WebSocket, expiry, nonce window, ...)."""
+    ip_whitelist: IpWhitelist
+    credentials: list[Credential] = Field(min_length=2)
+    rules: list[Rule] = []
+    """Rules that expire, disable or limit a key."""
+    warnings: list[Note] = []
+    tips: list[Tip] = []
+    """Security tips."""
+    pitfalls: list[Tip] = []
+    """Common mistakes."""
+    troubleshooting: list[Trouble] = Field(min_length=1)
+    faq: list[Faq] = []
+    sources: list[Source] = Field(min_length=1)
+    """Every page this file's facts come from."""
+
+
+def _ip_address(value: str) -> str:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IPv4 or IPv6 address or block") from None
+    return value
+
+
+class Whitelist(Strict):
+    cloud: list[Annotated[str, AfterValidator(_ip_address)]] = Field(min_length=1)
+    """The addresses users of the hosted platform whitelist."""
+    self_hosted: Text
+    """What users who run the platform on their own server whitelist instead."""
+
+
+class Platform(Strict):
+    """The platform's own settings: `extra.platform` in mkdocs.yml."""
+
+    name: Label
+    """The platform's name, as every page says it."""
+    whitelist: Whitelist
+    keys_path: list[Label] = Field(min_length=1)
+    """Where in the app keys are pasted, as menu labels."""
+    test_keys: Text
+    """What the app's key test does, and what a pass means."""
+    fields: dict[CcxtField, Label]
+    """The app's label for each credential, by CCXT name."""
+    stale_after_days: int = Field(default=180, ge=1)
+    """A guide verified longer ago than this is reported as stale."""

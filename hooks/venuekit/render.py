@@ -1,0 +1,142 @@
+"""Turning checked venue data into Markdown pages through the Jinja templates in `templates/`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+
+from .model import FUND_MOVING, Platform, Venue
+from .validate import LoadedVenue, trouble_id
+
+# Every guide has these sections, in this order; the ids are public (the app links to them).
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("quick-facts", "Quick facts"),
+    ("related", "Other products"),
+    ("prerequisites", "Before you start"),
+    ("where", "Where keys are made"),
+    ("steps", "Create the key"),
+    ("permissions", "Permissions"),
+    ("settings", "Key settings"),
+    ("ip-whitelist", "IP whitelist"),
+    ("credentials", "Add the key to the platform"),
+    ("key-rules", "Key rules"),
+    ("security", "Stay safe"),
+    ("pitfalls", "Common pitfalls"),
+    ("troubleshooting", "Troubleshooting"),
+    ("faq", "FAQ"),
+    ("sources", "Sources"),
+)
+
+# Sections a guide shows only when its file has something to put in them.
+_OPTIONAL = {
+    "related": "related",
+    "settings": "settings",
+    "key-rules": "rules",
+    "pitfalls": "pitfalls",
+    "faq": "faq",
+}
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#])")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A venue as the templates see it: the data and what is derived from it."""
+
+    venue: Venue
+    source_file: str
+    sections: tuple[tuple[str, str], ...]
+    trouble_ids: tuple[str, ...]
+    forbidden: tuple
+    citations: dict[str, int]
+
+    @property
+    def url(self) -> str:
+        return f"exchanges/{self.venue.slug}/"
+
+
+def make_guide(loaded: LoadedVenue, root: Path) -> Guide:
+    venue = loaded.venue
+    sections = tuple(
+        (sid, title)
+        for sid, title in SECTIONS
+        if sid not in _OPTIONAL or getattr(venue, _OPTIONAL[sid])
+    )
+    return Guide(
+        venue=venue,
+        source_file=loaded.path.relative_to(root).as_posix() if loaded.path.is_relative_to(root) else loaded.path.name,
+        sections=sections,
+        trouble_ids=tuple(trouble_id(t.id, t.errors[0]) for t in venue.troubleshooting),
+        forbidden=tuple(p for p in venue.permissions if p.capability in FUND_MOVING),
+        citations={s.id: i for i, s in enumerate(venue.sources, start=1)},
+    )
+
+
+def make_environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(label=escape_label, text=escape_text, cell=table_cell, code=code_span)
+    return env
+
+
+@dataclass
+class Renderer:
+    """The compiled templates of one build: each is parsed once and rendered for every venue."""
+
+    env: Environment
+    platform: Platform
+
+    @classmethod
+    def for_templates(cls, templates: Path, platform: Platform) -> Renderer:
+        return cls(make_environment(templates), platform)
+
+    def template(self, name: str) -> Template:
+        return self.env.get_template(name)
+
+    def render(self, name: str, **context: object) -> str:
+        return self.template(name).render(platform=self.platform, **context)
+
+
+# Exact labels from the venue are shown as written: Markdown characters in them are escaped.
+def escape_label(value: object) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+# Markdown text from YAML: braces are escaped outside code spans so nothing reads them as attributes.
+def escape_text(value: object) -> str:
+    text = str(value)
+    out, last = [], 0
+    for match in _CODE_SPAN.finditer(text):
+        out.append(_escape_braces(text[last : match.start()]))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(_escape_braces(text[last:]))
+    return "".join(out)
+
+
+def _escape_braces(text: str) -> str:
+    return text.replace("{", "\\{").replace("}", "\\}")
+
+
+# Text inside a Markdown table cell: one line, pipes escaped.
+def table_cell(value: object) -> str:
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+# A literal value as inline code, with enough backticks to hold any backticks inside it.
+def code_span(value: object) -> str:
+    text = str(value)
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

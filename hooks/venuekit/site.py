@@ -1,0 +1,121 @@
+"""One build's view of the project: the platform settings, the checked venues and the pages made from them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .model import Platform
+from .render import Guide, Renderer, make_guide
+from .validate import Problem, VenueErrors, load_venues
+
+RULE_KINDS = {
+    "expiry": "Expiry",
+    "inactivity": "Inactivity",
+    "ip-whitelist": "Without an IP whitelist",
+    "password-change": "After a password or security change",
+    "limit": "Limit",
+    "other": "Rule",
+}
+PUBLISHERS = {"venue": "the venue's own page", "platform": "a trading platform's guide", "third-party": "third party"}
+
+# The navigation lists venues by these ranges of initial letters, so its size never grows.
+LETTER_GROUPS: tuple[tuple[str, str], ...] = (("a", "f"), ("g", "l"), ("m", "r"), ("s", "z"))
+
+
+@dataclass(frozen=True)
+class Page:
+    src_uri: str
+    content: str
+    edit_path: str
+    in_nav: bool = False
+
+
+@dataclass
+class Site:
+    root: Path
+    docs_dir: Path
+    platform: Platform
+    guides: list[Guide]
+    renderer: Renderer
+    today: date = field(default_factory=date.today)
+
+    def group_of(self, name: str) -> tuple[str, str]:
+        initial = name[:1].lower()
+        for first, last in LETTER_GROUPS:
+            if initial <= last:
+                return first, last
+        return LETTER_GROUPS[-1]
+
+
+def load_site(config_file: Path, docs_dir: Path, extra: dict[str, Any], today: date | None = None) -> Site:
+    """Everything a build needs, checked; raises VenueErrors with every problem found."""
+    root = config_file.parent
+    platform = load_platform(extra, config_file.name)
+    venues = load_venues(root / "exchanges", root)
+    renderer = Renderer.for_templates(root / "templates", platform)
+    guides = [make_guide(lv, root) for lv in venues]
+    return Site(root, docs_dir, platform, guides, renderer, today or date.today())
+
+
+def load_platform(extra: dict[str, Any], config_name: str) -> Platform:
+    try:
+        return Platform.model_validate(extra.get("platform"))
+    except ValidationError as err:
+        problems = [
+            Problem(config_name, None, "extra.platform." + ".".join(str(p) for p in e["loc"]), e["msg"])
+            for e in err.errors()
+        ]
+        raise VenueErrors(problems) from None
+
+
+def stale_guides(site: Site) -> list[tuple[Guide, int]]:
+    """Guides verified longer ago than the platform allows, with their age in days, oldest first."""
+    limit = site.platform.stale_after_days
+    aged = [(g, (site.today - g.venue.verified).days) for g in site.guides]
+    return sorted(((g, age) for g, age in aged if age > limit), key=lambda item: -item[1])
+
+
+def build_pages(site: Site) -> list[Page]:
+    """Every generated page: a guide per venue, the venue index and the letter groups."""
+    guides = site.guides
+    by_slug = {g.venue.slug: g for g in guides}
+    stale = {g.venue.slug for g, _ in stale_guides(site)}
+    guide_template = site.renderer.template("guide.md.j2")
+    pages = []
+    for guide in guides:
+        related = [{"guide": by_slug[r.slug], "link": r} for r in guide.venue.related]
+        content = guide_template.render(
+            platform=site.platform,
+            guide=guide,
+            related=related,
+            passphrase=any(c.ccxt == "password" for c in guide.venue.credentials),
+            stale=guide.venue.slug in stale,
+            rule_kinds=RULE_KINDS,
+            publishers=PUBLISHERS,
+        )
+        pages.append(Page(f"exchanges/{guide.venue.slug}.md", content, _rel(site, site.root / guide.source_file)))
+    index_edit = _rel(site, site.root / "templates" / "venue_index.md.j2")
+    pages.append(
+        Page("exchanges/index.md", site.renderer.render("venue_index.md.j2", guides=guides), index_edit, True)
+    )
+    for first, last in LETTER_GROUPS:
+        members = [g for g in guides if site.group_of(g.venue.name) == (first, last)]
+        content = site.renderer.render("venue_group.md.j2", guides=members, first=first, last=last)
+        pages.append(Page(f"exchanges/{first}-{last}.md", content, index_edit, True))
+    return pages
+
+
+def venue_table(site: Site) -> str:
+    """The Markdown table of every venue that the home page shows."""
+    return site.renderer.render("venue_table.md.j2", guides=site.guides, base="exchanges/")
+
+
+def _rel(site: Site, path: Path) -> str:
+    # Edit links are relative to the docs folder; the data lives beside it.
+    return Path(os.path.relpath(path, site.docs_dir)).as_posix()

@@ -1,0 +1,300 @@
+"""Loading every venue file and checking it, alone and against the others, with errors that say where."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .model import FUND_MOVING, Capability, State, Venue
+from .yamlfile import Loc, YamlDoc, YamlProblem, read_yaml
+
+# Labels that name a fund-moving action; a permission so named must declare that capability.
+_FUND_WORDS = re.compile(r"withdraw|transfer|payout|send funds", re.IGNORECASE)
+
+RESERVED_SLUGS = frozenset({"index", "compare", "go", "help", "assets", "search", "contributing", "app-links"})
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class VenueErrors(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the venue files:"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+@dataclass(frozen=True)
+class LoadedVenue:
+    venue: Venue
+    path: Path
+
+
+def venue_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yml") if not p.name.startswith("_"))
+
+
+def load_venues(directory: Path, root: Path | None = None) -> list[LoadedVenue]:
+    """Every venue in `directory`, checked; raises VenueErrors listing all problems in all files."""
+    root = root or directory.parent
+    problems: list[Problem] = []
+    loaded: list[tuple[LoadedVenue, YamlDoc]] = []
+    # Slugs of files that failed other checks still count, so one mistake is not reported twice.
+    declared: set[str] = set()
+    for path in venue_files(directory):
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        try:
+            doc = read_yaml(path)
+        except YamlProblem as err:
+            problems.append(Problem(name, err.line, "", err.message))
+            continue
+        if isinstance(doc.data, dict) and isinstance(doc.data.get("slug"), str):
+            declared.add(doc.data["slug"])
+        venue, found = check_venue(doc, name)
+        problems.extend(found)
+        if venue is not None:
+            loaded.append((LoadedVenue(venue, path), doc))
+    problems.extend(_check_across(loaded, declared, root))
+    if problems:
+        raise VenueErrors(problems)
+    return sorted((lv for lv, _ in loaded), key=lambda lv: (lv.venue.name.casefold(), lv.venue.slug))
+
+
+def check_venue(doc: YamlDoc, name: str) -> tuple[Venue | None, list[Problem]]:
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__
+        return None, [Problem(name, 1, "", f"a venue file is a mapping of fields (name: ..., slug: ...), not a {kind}")]
+    try:
+        venue = Venue.model_validate(doc.data)
+    except ValidationError as err:
+        return None, [_problem_from(e, doc, name) for e in err.errors()]
+    return venue, [Problem(name, doc.line_of(loc), _dotted(loc), msg) for loc, msg in _check_rules(venue)]
+
+
+def _check_rules(venue: Venue) -> list[tuple[Loc, str]]:
+    """The rules that span fields of one file: the safety rule first."""
+    found: list[tuple[Loc, str]] = []
+    moving = [p for p in venue.permissions if p.capability in FUND_MOVING]
+    if not any(p.capability == Capability.withdraw for p in moving):
+        found.append(
+            (
+                ("permissions",),
+                "no withdrawal permission is declared; list the venue's withdrawal permission with its exact "
+                "label, `capability: withdraw` and `state: forbidden`, so the guide tells readers to leave it off",
+            )
+        )
+    for i, perm in enumerate(venue.permissions):
+        if perm.capability in FUND_MOVING and perm.state != State.forbidden:
+            found.append(
+                (
+                    ("permissions", i, "state"),
+                    f"'{perm.label}' can move funds out ({perm.capability.value}) and must be `forbidden`, "
+                    f"not `{perm.state.value}`",
+                )
+            )
+        elif perm.capability not in FUND_MOVING and _FUND_WORDS.search(perm.label):
+            found.append(
+                (
+                    ("permissions", i, "capability"),
+                    f"'{perm.label}' names a fund-moving action but says `capability: {perm.capability.value}`; "
+                    "use `withdraw` or `transfer` (and `state: forbidden`)",
+                )
+            )
+        if perm.state == State.forbidden and not perm.risk:
+            found.append(
+                (
+                    ("permissions", i, "risk"),
+                    f"forbidden permission '{perm.label}' needs `risk:` saying what a leaked key with it could do",
+                )
+            )
+    if not any(s.kind == "copy-once" for s in venue.steps):
+        found.append(
+            (("steps",), "no step has `kind: copy-once`; mark the step where the venue shows the secret")
+        )
+    ccxt_fields = [c.ccxt for c in venue.credentials]
+    for needed in ("apiKey", "secret"):
+        if needed not in ccxt_fields and not (needed == "secret" and "privateKey" in ccxt_fields):
+            found.append((("credentials",), f"no credential maps to `ccxt: {needed}`; every key has one"))
+    ids = {s.id for s in venue.sources}
+    seen_ids: dict[str, int] = {}
+    for i, source in enumerate(venue.sources):
+        if source.id in seen_ids:
+            found.append((("sources", i, "id"), f"source id '{source.id}' is used twice; ids must be unique"))
+        seen_ids[source.id] = i
+    for loc, ref in _source_refs(venue, ()):
+        if ref not in ids:
+            hint = _did_you_mean(ref, ids)
+            found.append((loc, f"cites source '{ref}', which `sources` does not define{hint}"))
+    seen: dict[str, int] = {}
+    for i, trouble in enumerate(venue.troubleshooting):
+        anchor = trouble_id(trouble.id, trouble.errors[0])
+        if anchor in seen:
+            found.append(
+                (
+                    ("troubleshooting", i),
+                    f"anchor '{anchor}' is already used by entry {seen[anchor]}; give one an `id:`",
+                )
+            )
+        seen[anchor] = i
+    return found
+
+
+def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str], root: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    owners: dict[str, str] = {}
+    ccxt_owner: dict[str, str] = {}
+
+    def name_of(lv: LoadedVenue) -> str:
+        return lv.path.relative_to(root).as_posix() if lv.path.is_relative_to(root) else str(lv.path)
+
+    for lv, doc in loaded:
+        venue, name = lv.venue, name_of(lv)
+        if venue.slug in RESERVED_SLUGS:
+            problems.append(
+                Problem(name, doc.line_of(("slug",)), "slug", f"'{venue.slug}' is reserved by the site; pick another")
+            )
+        for loc, slug in [(("slug",), venue.slug)] + [(("former_slugs", i), s) for i, s in enumerate(venue.former_slugs)]:
+            if slug in owners:
+                problems.append(
+                    Problem(name, doc.line_of(loc), _dotted(loc), f"slug '{slug}' is already used by {owners[slug]}")
+                )
+            else:
+                owners[slug] = name
+        for i, ident in enumerate(venue.ccxt):
+            if ident in ccxt_owner:
+                problems.append(
+                    Problem(
+                        name,
+                        doc.line_of(("ccxt", i)),
+                        f"ccxt[{i}]",
+                        f"CCXT id '{ident}' is already claimed by {ccxt_owner[ident]}; /go/{ident}/ must lead to one guide",
+                    )
+                )
+            else:
+                ccxt_owner[ident] = name
+        for i, rel in enumerate(venue.related):
+            if rel.slug not in slugs:
+                loc = ("related", i, "slug")
+                hint = _did_you_mean(rel.slug, slugs)
+                problems.append(Problem(name, doc.line_of(loc), _dotted(loc), f"no venue file has slug '{rel.slug}'{hint}"))
+    return problems
+
+
+def trouble_id(explicit: str | None, first_error: str) -> str:
+    """The anchor of a troubleshooting entry: explicit, or `error-` and the error string in slug form."""
+    if explicit:
+        return explicit
+    slug = re.sub(r"[^a-z0-9]+", "-", first_error.lower()).strip("-")
+    return f"error-{slug or 'entry'}"
+
+
+def _source_refs(value: Any, loc: Loc) -> list[tuple[Loc, str]]:
+    # Every `sources: [id, ...]` list of references in the venue, with where it stands.
+    refs: list[tuple[Loc, str]] = []
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            if name == "sources" and item and isinstance(item[0], str):
+                refs.extend(((*loc, "sources", i), ref) for i, ref in enumerate(item))
+            else:
+                refs.extend(_source_refs(item, (*loc, name)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            refs.extend(_source_refs(item, (*loc, i)))
+    return refs
+
+
+def _problem_from(error: dict[str, Any], doc: YamlDoc, name: str) -> Problem:
+    loc: Loc = tuple(error["loc"])
+    kind, given = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(loc[:-1])
+        hint = _did_you_mean(str(loc[-1]), allowed)
+        message = f"unknown field{hint}; valid fields here: {', '.join(allowed)}"
+    elif kind == "missing":
+        message = f"required field is missing{_describe(loc)}"
+    elif kind == "enum" or kind == "literal_error":
+        message = f"{error['msg']} (got {given!r})"
+    elif kind == "string_pattern_mismatch":
+        message = f"{given!r} does not have the expected form {_pattern_help(error['ctx']['pattern'])}"
+    elif kind.endswith("_type") or kind.endswith("_parsing"):
+        message = f"{error['msg'][0].lower()}{error['msg'][1:]} (got {type(given).__name__} {given!r})"
+    elif kind == "value_error":
+        message = str(error["ctx"]["error"])
+    else:
+        message = error["msg"]
+    return Problem(name, doc.line_of(loc), _dotted(loc), message)
+
+
+def _pattern_help(pattern: str) -> str:
+    return {
+        r"^[a-z0-9]+(-[a-z0-9]+)*$": "(lower-case letters, digits and single hyphens, e.g. kraken-spot)",
+        r"^[a-z0-9]+$": "(a CCXT id: lower-case letters and digits, e.g. krakenfutures)",
+        r"^https://[^\s<>]+$": "(an https:// address)",
+    }.get(pattern, f"(pattern {pattern})")
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    # The model class a location inside a venue file points into.
+    model: Any = Venue
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        model = _inner_model(info.annotation)
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _allowed_fields(loc: Loc) -> list[str]:
+    model = _model_at(loc)
+    return list(model.model_fields) if model else []
+
+
+def _describe(loc: Loc) -> str:
+    model = _model_at(loc[:-1])
+    info = model.model_fields.get(str(loc[-1])) if model else None
+    if info and info.description:
+        return f" ({info.description.splitlines()[0]})"
+    return ""
+
+
+def _did_you_mean(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
