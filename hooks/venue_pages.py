@@ -16,8 +16,6 @@ from mkdocs.structure.pages import Page
 from venuekit.site import Site, build_pages, load_site, stale_guides, venue_table
 from venuekit.validate import VenueErrors
 
-
-
 # This build's data, read afresh by on_config at every build (mkdocs serve reloads this module).
 _site: Site | None = None
 

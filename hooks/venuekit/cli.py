@@ -8,10 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 from .model import Venue
-from .site import load_platform, load_site, stale_guides
+from .site import load_platform, load_site, read_extra, stale_guides
 from .validate import VenueErrors, load_venues, venue_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +19,8 @@ SCHEMA = ROOT / "schema" / "venue.schema.json"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./dev", description="Maintain the venue files.")
     tasks = parser.add_subparsers(dest="task", required=True)
-    tasks.add_parser("validate", help="check every venue file")
+    check = tasks.add_parser("validate", help="check every venue file")
+    check.add_argument("files", nargs="*", type=Path, help="report only these files' problems (all are read)")
     new = tasks.add_parser("new-venue", help="write a venue file with every field to fill in")
     new.add_argument("id", help="the venue's CCXT id, e.g. okx")
     new.add_argument("--product", required=True, choices=[p.value for p in Venue.model_fields["product"].annotation])
@@ -33,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     match args.task:
         case "validate":
-            return validate()
+            return validate(args.files)
         case "new-venue":
             from .scaffold import write_venue
 
@@ -45,15 +44,18 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def validate() -> int:
+def validate(files: list[Path]) -> int:
     started = time.perf_counter()
-    count = len(venue_files(ROOT / "exchanges"))
+    count = len(files) or len(venue_files(ROOT / "exchanges"))
     try:
         load_venues(ROOT / "exchanges", ROOT)
-        load_platform(_mkdocs_extra(), "mkdocs.yml")
+        load_platform(read_extra(ROOT / "mkdocs.yml"), "mkdocs.yml")
     except VenueErrors as err:
-        print(err.report(), file=sys.stderr)
-        return 1
+        wanted = {(Path.cwd() / f).resolve().relative_to(ROOT).as_posix() for f in files}
+        problems = [p for p in err.problems if not wanted or p.file in wanted]
+        if problems:
+            print(VenueErrors(problems).report(), file=sys.stderr)
+            return 1
     took = (time.perf_counter() - started) * 1000
     print(f"{count} venue files OK ({took:.0f} ms)")
     return 0
@@ -61,7 +63,7 @@ def validate() -> int:
 
 def report_stale(days: int | None) -> int:
     try:
-        site = load_site(ROOT / "mkdocs.yml", ROOT / "docs", _mkdocs_extra())
+        site = load_site(ROOT / "mkdocs.yml", ROOT / "docs", read_extra(ROOT / "mkdocs.yml"))
     except VenueErrors as err:
         print(err.report(), file=sys.stderr)
         return 1
@@ -97,13 +99,3 @@ def write_schema(check: bool) -> int:
     SCHEMA.write_text(text, encoding="utf-8")
     print(f"wrote {SCHEMA.relative_to(ROOT)}")
     return 0
-
-
-def _mkdocs_extra() -> dict:
-    # Tags only MkDocs understands (!ENV, !!python/name:...) read as empty here: only `extra` matters.
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    return data.get("extra") or {}

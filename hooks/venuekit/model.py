@@ -25,9 +25,7 @@ def _no_html(value: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_html)]
-Label = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_no_html)
-]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_no_html)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 CcxtId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$", max_length=40)]
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>]+$")]
@@ -48,6 +46,7 @@ class Product(StrEnum):
     perpetuals = "perpetuals"
     options = "options"
     derivatives = "derivatives"
+    all = "all"
 
 
 class Requirement(StrEnum):
@@ -144,6 +143,8 @@ class Facts(Strict):
     """The most keys one account may hold, where the venue states it."""
     shared_key: bool
     """Whether one key also serves the venue's other products (see `related`)."""
+    key_scope: Text | None = None
+    """Which account a key acts on: the master account, a sub-account, a portfolio, ..."""
     as_of: date
     """The date these facts were true (YYYY-MM-DD)."""
     sources: SourceRefs
@@ -202,8 +203,9 @@ class Permission(Strict):
     """Other names for it in the venue's documentation, e.g. `Withdraw Funds`."""
     setting: Label | None = None
     """For permissions set by choosing an option (radio buttons), the option to choose."""
-    capability: Capability
-    """What the permission lets a key do. `withdraw` and `transfer` must be `forbidden`."""
+    capability: Capability | list[Capability]
+    """What the permission lets a key do, one value or a list (e.g. `[trade, cancel]`).
+    `withdraw` and `transfer` must be `forbidden`."""
     state: State
     """`required`: turn on; `optional`: the reader's choice; `off`: not needed, leave off;
     `forbidden`: never turn on (fund-moving permissions)."""
@@ -214,6 +216,14 @@ class Permission(Strict):
     risk: Text | None = None
     """For forbidden permissions: what a leaked key with this permission could do."""
     sources: SourceRefs
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return frozenset(self.capability if isinstance(self.capability, list) else [self.capability])
+
+    @property
+    def moves_funds(self) -> bool:
+        return bool(self.capabilities & FUND_MOVING)
 
 
 class KeySetting(Strict):
@@ -231,6 +241,8 @@ class KeySetting(Strict):
 class IpWhitelist(Strict):
     field: Label | None = None
     """The label of the field where addresses are entered."""
+    max_addresses: int | None = Field(default=None, ge=1)
+    """The most addresses one key can whitelist, where the venue states it."""
     separator: Literal["comma", "space", "newline"] = "newline"
     """How the field wants several addresses separated; the copy-able block uses it."""
     text: Text
@@ -298,7 +310,7 @@ class Venue(Strict):
     """The page's address: `exchanges/<slug>/`. Once published, never change it; add the old one
     to `former_slugs` if you must."""
     product: Product
-    """The product this key is for."""
+    """The product this key is for; `all` where one key serves every product of the venue."""
     ccxt: list[CcxtId] = Field(min_length=1)
     """CCXT exchange ids for this venue and product; `/go/<id>/` leads here."""
     former_slugs: list[Slug] = []

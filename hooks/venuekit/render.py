@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from .model import FUND_MOVING, Platform, Venue
+from .model import Platform, Venue
 from .validate import LoadedVenue, trouble_id
 
 # Every guide has these sections, in this order; the ids are public (the app links to them).
@@ -61,17 +61,13 @@ class Guide:
 
 def make_guide(loaded: LoadedVenue, root: Path) -> Guide:
     venue = loaded.venue
-    sections = tuple(
-        (sid, title)
-        for sid, title in SECTIONS
-        if sid not in _OPTIONAL or getattr(venue, _OPTIONAL[sid])
-    )
+    sections = tuple((sid, title) for sid, title in SECTIONS if sid not in _OPTIONAL or getattr(venue, _OPTIONAL[sid]))
     return Guide(
         venue=venue,
         source_file=loaded.path.relative_to(root).as_posix() if loaded.path.is_relative_to(root) else loaded.path.name,
         sections=sections,
         trouble_ids=tuple(trouble_id(t.id, t.errors[0]) for t in venue.troubleshooting),
-        forbidden=tuple(p for p in venue.permissions if p.capability in FUND_MOVING),
+        forbidden=tuple(p for p in venue.permissions if p.moves_funds),
         citations={s.id: i for i, s in enumerate(venue.sources, start=1)},
     )
 

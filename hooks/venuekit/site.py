@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from .model import Platform
@@ -63,6 +64,18 @@ def load_site(config_file: Path, docs_dir: Path, extra: dict[str, Any], today: d
     return Site(root, docs_dir, platform, guides, renderer, today or date.today())
 
 
+def read_extra(config_file: Path) -> dict[str, Any]:
+    """The `extra` settings of mkdocs.yml, for commands that run outside MkDocs."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    # Tags only MkDocs understands (!ENV, !!python/name:...) read as empty: only `extra` matters here.
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader)
+    return data.get("extra") or {}
+
+
 def load_platform(extra: dict[str, Any], config_name: str) -> Platform:
     try:
         return Platform.model_validate(extra.get("platform"))
@@ -101,9 +114,7 @@ def build_pages(site: Site) -> list[Page]:
         )
         pages.append(Page(f"exchanges/{guide.venue.slug}.md", content, _rel(site, site.root / guide.source_file)))
     index_edit = _rel(site, site.root / "templates" / "venue_index.md.j2")
-    pages.append(
-        Page("exchanges/index.md", site.renderer.render("venue_index.md.j2", guides=guides), index_edit, True)
-    )
+    pages.append(Page("exchanges/index.md", site.renderer.render("venue_index.md.j2", guides=guides), index_edit, True))
     for first, last in LETTER_GROUPS:
         members = [g for g in guides if site.group_of(g.venue.name) == (first, last)]
         content = site.renderer.render("venue_group.md.j2", guides=members, first=first, last=last)

@@ -92,8 +92,7 @@ def check_venue(doc: YamlDoc, name: str) -> tuple[Venue | None, list[Problem]]:
 def _check_rules(venue: Venue) -> list[tuple[Loc, str]]:
     """The rules that span fields of one file: the safety rule first."""
     found: list[tuple[Loc, str]] = []
-    moving = [p for p in venue.permissions if p.capability in FUND_MOVING]
-    if not any(p.capability == Capability.withdraw for p in moving):
+    if not any(Capability.withdraw in p.capabilities for p in venue.permissions):
         found.append(
             (
                 ("permissions",),
@@ -102,19 +101,19 @@ def _check_rules(venue: Venue) -> list[tuple[Loc, str]]:
             )
         )
     for i, perm in enumerate(venue.permissions):
-        if perm.capability in FUND_MOVING and perm.state != State.forbidden:
+        if perm.moves_funds and perm.state != State.forbidden:
+            kinds = ", ".join(sorted(c.value for c in perm.capabilities & FUND_MOVING))
             found.append(
                 (
                     ("permissions", i, "state"),
-                    f"'{perm.label}' can move funds out ({perm.capability.value}) and must be `forbidden`, "
-                    f"not `{perm.state.value}`",
+                    f"'{perm.label}' can move funds out ({kinds}) and must be `forbidden`, not `{perm.state.value}`",
                 )
             )
-        elif perm.capability not in FUND_MOVING and _FUND_WORDS.search(perm.label):
+        elif not perm.moves_funds and _FUND_WORDS.search(perm.label):
             found.append(
                 (
                     ("permissions", i, "capability"),
-                    f"'{perm.label}' names a fund-moving action but says `capability: {perm.capability.value}`; "
+                    f"'{perm.label}' names a fund-moving action but its capability says otherwise; "
                     "use `withdraw` or `transfer` (and `state: forbidden`)",
                 )
             )
@@ -126,9 +125,7 @@ def _check_rules(venue: Venue) -> list[tuple[Loc, str]]:
                 )
             )
     if not any(s.kind == "copy-once" for s in venue.steps):
-        found.append(
-            (("steps",), "no step has `kind: copy-once`; mark the step where the venue shows the secret")
-        )
+        found.append((("steps",), "no step has `kind: copy-once`; mark the step where the venue shows the secret"))
     ccxt_fields = [c.ccxt for c in venue.credentials]
     for needed in ("apiKey", "secret"):
         if needed not in ccxt_fields and not (needed == "secret" and "privateKey" in ccxt_fields):
@@ -171,7 +168,9 @@ def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str], ro
             problems.append(
                 Problem(name, doc.line_of(("slug",)), "slug", f"'{venue.slug}' is reserved by the site; pick another")
             )
-        for loc, slug in [(("slug",), venue.slug)] + [(("former_slugs", i), s) for i, s in enumerate(venue.former_slugs)]:
+        for loc, slug in [(("slug",), venue.slug)] + [
+            (("former_slugs", i), s) for i, s in enumerate(venue.former_slugs)
+        ]:
             if slug in owners:
                 problems.append(
                     Problem(name, doc.line_of(loc), _dotted(loc), f"slug '{slug}' is already used by {owners[slug]}")
@@ -185,7 +184,8 @@ def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str], ro
                         name,
                         doc.line_of(("ccxt", i)),
                         f"ccxt[{i}]",
-                        f"CCXT id '{ident}' is already claimed by {ccxt_owner[ident]}; /go/{ident}/ must lead to one guide",
+                        f"CCXT id '{ident}' is already claimed by {ccxt_owner[ident]}; "
+                        f"/go/{ident}/ must lead to one guide",
                     )
                 )
             else:
@@ -194,7 +194,9 @@ def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str], ro
             if rel.slug not in slugs:
                 loc = ("related", i, "slug")
                 hint = _did_you_mean(rel.slug, slugs)
-                problems.append(Problem(name, doc.line_of(loc), _dotted(loc), f"no venue file has slug '{rel.slug}'{hint}"))
+                problems.append(
+                    Problem(name, doc.line_of(loc), _dotted(loc), f"no venue file has slug '{rel.slug}'{hint}")
+                )
     return problems
 
 

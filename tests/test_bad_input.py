@@ -1,0 +1,136 @@
+"""A mistake in a venue file stops the build with one clear error, and the previous site stays whole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conftest import Project
+from venuekit.validate import VenueErrors, load_venues
+
+SPOT = "exchanges/kraken-spot.yml"
+
+
+def _line(project: Project, relative: str, text: str) -> int:
+    lines = (project.root / relative).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+def syntax_error(p: Project) -> str:
+    p.edit(SPOT, "venue: Kraken\n", "venue: [Kraken\n")
+    return f"{SPOT}:{_line(p, SPOT, 'slug: kraken-spot')}: YAML syntax error"
+
+
+def duplicate_key(p: Project) -> str:
+    p.edit(SPOT, "product: spot\n", "product: spot\nslug: kraken-spot-2\n")
+    first = _line(p, SPOT, "slug: kraken-spot")
+    return f"{SPOT}:{first + 2}: slug: duplicate key (first set on line {first}); keep one"
+
+
+def unknown_field(p: Project) -> str:
+    p.edit(SPOT, "summary: >-", "sumary: >-")
+    return f"{SPOT}:{_line(p, SPOT, 'sumary:')}: sumary: unknown field (did you mean 'summary'?); valid fields here:"
+
+
+def missing_field(p: Project) -> str:
+    p.edit(SPOT, "verified: 2026-11-21\n", "")
+    # A missing field has no line of its own: the error points at the top of the file's data.
+    line = _line(p, SPOT, "name: Kraken Spot")
+    return f"{SPOT}:{line}: verified: required field is missing (The date the whole guide was last checked"
+
+
+def wrong_type(p: Project) -> str:
+    p.edit("exchanges/kraken-futures.yml", "key_limit: 50", "key_limit: fifty")
+    line = _line(p, "exchanges/kraken-futures.yml", "key_limit: fifty")
+    return f"exchanges/kraken-futures.yml:{line}: facts.key_limit: input should be a valid integer"
+
+
+def withdraw_allowed(p: Project) -> str:
+    p.edit(SPOT, "    capability: withdraw\n    state: forbidden", "    capability: withdraw\n    state: optional")
+    line = _line(p, SPOT, "state: optional")
+    return f"{SPOT}:{line}: permissions[2].state: 'Withdraw' can move funds out (withdraw) and must be `forbidden`"
+
+
+def withdraw_missing(p: Project) -> str:
+    text = (p.root / SPOT).read_text(encoding="utf-8")
+    start = text.index("  - label: Withdraw\n")
+    end = text.index("  - label: Earn\n")
+    (p.root / SPOT).write_text(text[:start] + text[end:], encoding="utf-8")
+    return f"{SPOT}:{_line(p, SPOT, 'permissions:')}: permissions: no withdrawal permission is declared"
+
+
+def transfer_mislabelled(p: Project) -> str:
+    p.edit(SPOT, "  - label: Earn\n", "  - label: Transfer Funds\n")
+    line = _line(p, SPOT, "capability: earn")
+    return f"{SPOT}:{line}: permissions[3].capability: 'Transfer Funds' names a fund-moving action"
+
+
+def same_slug(p: Project) -> str:
+    text = p.venue("kraken-spot").read_text(encoding="utf-8").replace("ccxt: [kraken]", "ccxt: [krakencopy]")
+    (p.root / "exchanges" / "kraken-copy.yml").write_text(text, encoding="utf-8")
+    line = _line(p, "exchanges/kraken-copy.yml", "slug: kraken-spot")
+    return f"exchanges/kraken-spot.yml:{line}: slug: slug 'kraken-spot' is already used by exchanges/kraken-copy.yml"
+
+
+def raw_html(p: Project) -> str:
+    p.edit(SPOT, "  Create a Kraken Spot API key", "  Create a <b>Kraken</b> Spot API key")
+    line = _line(p, SPOT, "summary: >-")
+    return f"{SPOT}:{line}: summary: raw HTML '<b>' is not allowed; write Markdown instead"
+
+
+def empty_file(p: Project) -> str:
+    (p.root / "exchanges" / "new-venue.yml").write_text("# just a comment\n", encoding="utf-8")
+    return "exchanges/new-venue.yml: the file is empty"
+
+
+def not_utf8(p: Project) -> str:
+    (p.root / "exchanges" / "latin1.yml").write_bytes(b"name: Kraken\nvenue: Caf\xe9\n")
+    return "exchanges/latin1.yml:2: the file is not UTF-8 (byte 0xe9); save it as UTF-8"
+
+
+CASES: dict[str, Callable[[Project], str]] = {
+    "YAML syntax error": syntax_error,
+    "duplicate key": duplicate_key,
+    "unknown field": unknown_field,
+    "missing required field": missing_field,
+    "wrong type": wrong_type,
+    "withdraw not forbidden": withdraw_allowed,
+    "withdraw missing": withdraw_missing,
+    "transfer under another capability": transfer_mislabelled,
+    "same slug twice": same_slug,
+    "raw HTML": raw_html,
+    "empty file": empty_file,
+    "not UTF-8": not_utf8,
+}
+
+
+@pytest.mark.parametrize("make_mistake", CASES.values(), ids=CASES.keys())
+def test_validation_names_file_line_field_and_what_is_valid(project: Project, make_mistake) -> None:
+    expected = make_mistake(project)
+    with pytest.raises(VenueErrors) as caught:
+        load_venues(project.root / "exchanges", project.root)
+    report = caught.value.report()
+    assert expected in report, f"expected {expected!r} in:\n{report}"
+
+
+@pytest.mark.parametrize("make_mistake", [withdraw_allowed, syntax_error, not_utf8], ids=["unsafe", "syntax", "utf8"])
+def test_a_failed_build_exits_non_zero_and_leaves_the_previous_site(project: Project, make_mistake) -> None:
+    project.site.mkdir()
+    previous = project.site / "index.html"
+    previous.write_text("the previous site", encoding="utf-8")
+    expected = make_mistake(project)
+    result = project.build()
+    assert result.returncode != 0
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert previous.read_text(encoding="utf-8") == "the previous site"
+
+
+def test_every_broken_file_is_reported_in_one_run(project: Project) -> None:
+    expected = [withdraw_allowed(project), empty_file(project), not_utf8(project), wrong_type(project)]
+    result = project.build()
+    assert result.returncode != 0
+    assert "4 problems in the venue files:" in result.stderr
+    for message in expected:
+        assert message in result.stderr, f"{message!r} missing from:\n{result.stderr}"

@@ -1,0 +1,143 @@
+"""The generated guides, as a reader gets them from a strict build of the real site."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+
+import pytest
+
+from conftest import ROOT, Project, copy_project, element_ids, section, visible_text
+from venuekit.model import Platform
+from venuekit.render import SECTIONS
+from venuekit.site import read_extra
+from venuekit.validate import load_venues, trouble_id
+
+VENUES = [lv.venue for lv in load_venues(ROOT / "exchanges", ROOT)]
+PLATFORM = Platform.model_validate(read_extra(ROOT / "mkdocs.yml")["platform"])
+ALWAYS = {"quick-facts", "prerequisites", "where", "steps", "permissions", "ip-whitelist", "credentials"}
+ALWAYS |= {"security", "troubleshooting", "sources"}
+STATE_TEXT = {"required": "✓ Turn on", "optional": "◐ Optional", "off": "– Leave off", "forbidden": "✗ Never"}
+by_slug = pytest.mark.parametrize("venue", VENUES, ids=[v.slug for v in VENUES])
+
+
+def guide(built: Project, slug: str) -> str:
+    return built.page(f"exchanges/{slug}")
+
+
+@by_slug
+def test_every_guide_has_its_sections_in_order_with_stable_ids(built: Project, venue) -> None:
+    ids = element_ids(guide(built, venue.slug))
+    expected = [sid for sid, _ in SECTIONS if sid in ALWAYS or sid in ids]
+    present = [i for i in ids if i in {sid for sid, _ in SECTIONS}]
+    assert present == expected, f"{venue.slug}: sections {present}, expected {expected}"
+    assert ALWAYS <= set(ids), f"{venue.slug} lacks sections {ALWAYS - set(ids)}"
+
+
+@by_slug
+def test_every_troubleshooting_entry_has_an_anchor_from_its_error_string(built: Project, venue) -> None:
+    html = guide(built, venue.slug)
+    for entry in venue.troubleshooting:
+        anchor = trouble_id(entry.id, entry.errors[0])
+        assert entry.errors[0] in visible_text(section(html, anchor)), f"{anchor} does not show its error"
+
+
+@by_slug
+def test_permission_checklist_shows_each_exact_label_with_its_state(built: Project, venue) -> None:
+    rows = re.findall(r"<tr>(.*?)</tr>", section(guide(built, venue.slug), "permissions"), re.DOTALL)
+    for permission in venue.permissions:
+        row = next((visible_text(r) for r in rows if f"<strong>{_html(permission.label)}</strong>" in r), None)
+        assert row, f"{venue.slug}: no checklist row for {permission.label!r}"
+        assert STATE_TEXT[permission.state.value] in row, f"{permission.label!r} row: {row}"
+
+
+@by_slug
+def test_each_fund_moving_permission_gets_a_danger_box_with_its_risk(built: Project, venue) -> None:
+    html = section(guide(built, venue.slug), "permissions")
+    boxes = re.findall(r'<div class="admonition danger">(.*?)</div>', html, re.DOTALL)
+    for permission in (p for p in venue.permissions if p.moves_funds):
+        assert any(f"Never turn on {permission.label}" in visible_text(b) for b in boxes), permission.label
+
+
+@by_slug
+def test_whitelist_block_holds_exactly_the_configured_addresses(built: Project, venue) -> None:
+    block = re.search(r"<code>(.*?)</code>", section(guide(built, venue.slug), "ip-whitelist"), re.DOTALL)
+    assert block, "no address block"
+    addresses = re.split(r"[,\s]+", visible_text(block.group(1)).strip())
+    assert addresses == PLATFORM.whitelist.cloud
+
+
+def test_spot_and_futures_guides_link_each_other_and_say_keys_differ(built: Project) -> None:
+    spot = section(guide(built, "kraken-spot"), "related")
+    futures = section(guide(built, "kraken-futures"), "related")
+    assert 'href="../kraken-futures/"' in spot and "needs its own key" in visible_text(spot)
+    assert 'href="../kraken-spot/"' in futures and "needs its own key" in visible_text(futures)
+
+
+@by_slug
+def test_edit_link_opens_the_venue_file(built: Project, venue) -> None:
+    link = re.search(r'href="([^"]+)"[^>]*title="Edit this page"', guide(built, venue.slug))
+    assert link, "no edit link"
+    assert link.group(1).endswith(f"/edit/main/exchanges/{venue.slug}.yml"), link.group(1)
+
+
+def test_home_page_lists_every_venue(built: Project) -> None:
+    home = built.page("")
+    for venue in VENUES:
+        assert f'href="exchanges/{venue.slug}/"' in home, f"home page has no link to {venue.slug}"
+
+
+def test_navigation_groups_venues_by_letter_and_stays_small(built: Project) -> None:
+    home = built.page("")
+    nav = home[home.index("md-nav--primary") : home.index("md-sidebar--secondary")]
+    assert "A–F" in nav and "S–Z" in nav
+    for venue in VENUES:
+        assert f"/{venue.slug}/" not in nav, "guides stay out of the navigation; the letter pages list them"
+        group = built.page(f"exchanges/{_group(venue.name)}")
+        assert f'href="../{venue.slug}/"' in group, f"{venue.slug} missing from its letter page"
+
+
+def test_pages_request_nothing_from_other_hosts(built: Project) -> None:
+    for page in built.site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        tags = re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", html)
+        # A canonical link names the page's own address; it is not a request.
+        external = [t for t in tags if re.search(r'(?:src|href)="(?:https?:)?//', t) and 'rel="canonical"' not in t]
+        assert not external, f"{page.relative_to(built.site)} loads {external}"
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+def test_text_from_yaml_is_shown_literally_never_evaluated(project: Project) -> None:
+    project.edit(
+        "exchanges/kraken-spot.yml",
+        "  Create a Kraken Spot API key",
+        "  Type {{ platform.name }} and {% if x %}y{% endif %}. Create a Kraken Spot API key",
+    )
+    project.edit(
+        "exchanges/kraken-spot.yml",
+        "The platform never deposits",
+        "Not `{{ 7 * 7 }}` but {{ 7 * 7 }}; the platform never deposits",
+    )
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    text = visible_text(project.page("exchanges/kraken-spot"))
+    assert "Type {{ platform.name }} and {% if x %}y{% endif %}." in text
+    assert "Not {{ 7 * 7 }} but {{ 7 * 7 }}; the platform never deposits" in text
+    assert "but 49" not in text and "Type Example" not in text
+
+
+def test_two_builds_produce_identical_pages(built: Project, tmp_path) -> None:
+    again = copy_project(tmp_path / "again")
+    assert again.build().returncode == 0
+    pages = sorted(p.relative_to(built.site) for p in built.site.rglob("*") if p.suffix in {".html", ".json"})
+    match, mismatch, errors = filecmp.cmpfiles(built.site, again.site, [str(p) for p in pages], shallow=False)
+    assert not mismatch and not errors, f"pages differ between builds: {mismatch + errors}"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _group(name: str) -> str:
+    initial = name[0].lower()
+    return next(f"{a}-{b}" for a, b in (("a", "f"), ("g", "l"), ("m", "r"), ("s", "z")) if initial <= b)
