@@ -10,10 +10,12 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from venuekit.site import Site, build_pages, load_site, stale_guides, venue_table
+from venuekit.links import redirects
+from venuekit.site import Site, build_pages, help_files, load_site, stale_guides, venue_table
 from venuekit.validate import VenueErrors
 
 # This build's data, read afresh by on_config at every build (mkdocs serve reloads this module).
@@ -27,6 +29,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _site = load_site(Path(config.config_file_path), Path(config.docs_dir), config.extra)
     except VenueErrors as err:
         raise PluginError(err.report()) from None
+    # The /go/ entry points and former slugs are redirects, written by mkdocs-redirects.
+    redirect_maps = config.plugins["redirects"].config["redirect_maps"]
+    redirect_maps.update(redirects(_site.guides))
+    # The app-developer page includes the tested examples from docs/examples.
+    config.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [str(Path(config.docs_dir) / "examples")]
     for guide, age in stale_guides(_site):
         # Printed, not logged: `mkdocs build --strict` fails on logged warnings, and a stale guide
         # must never block a release.
@@ -38,6 +45,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+# Before other plugins' on_files, so mkdocs-redirects sees the generated pages its redirects point at.
+@event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _site is not None
     for page in build_pages(_site):
@@ -45,6 +54,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
         file.edit_uri = page.edit_path
         files.append(file)
+    for name, content in help_files(_site, config.site_url or "").items():
+        files.append(File.generated(config, name, content=content))
     return files
 
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from .links import REPAIR, read_ledger, resolve, write_ledger
 from .model import Venue
-from .site import load_platform, load_site, read_extra, stale_guides
+from .site import load_platform, load_site, read_config, read_extra, site_links, stale_guides
 from .validate import VenueErrors, load_venues, venue_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "schema" / "venue.schema.json"
+LEDGER = ROOT / "published-links.txt"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--name", help="the venue's display name (default: the id, capitalised)")
     stale = tasks.add_parser("stale", help="list guides not verified within the configured age")
     stale.add_argument("--days", type=int, help="the age limit (default: extra.platform.stale_after_days)")
+    links = tasks.add_parser("links", help="check the published-links ledger against a fresh build")
+    links.add_argument("--update", action="store_true", help="add the links the current data publishes")
     schema = tasks.add_parser("schema", help="write schema/venue.schema.json from the model")
     schema.add_argument("--check", action="store_true", help="fail if the committed schema is out of date")
     args = parser.parse_args(argv)
@@ -39,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             return write_venue(ROOT / "exchanges", args.id, args.product, args.name)
         case "stale":
             return report_stale(args.days)
+        case "links":
+            return update_ledger() if args.update else check_ledger()
         case "schema":
             return write_schema(args.check)
     return 2
@@ -78,6 +86,37 @@ def report_stale(days: int | None) -> int:
     for guide, age in stale:
         print(f"  {guide.source_file}: verified {guide.venue.verified.isoformat()}, {age} days ago")
     return 0
+
+
+def update_ledger() -> int:
+    try:
+        site = load_site(ROOT / "mkdocs.yml", ROOT / "docs", read_extra(ROOT / "mkdocs.yml"))
+    except VenueErrors as err:
+        print(err.report(), file=sys.stderr)
+        return 1
+    known = read_ledger(LEDGER)
+    new = sorted(set(site_links(site, _site_url())) - set(known))
+    write_ledger(LEDGER, known + new)
+    print(f"{LEDGER.name}: {len(new)} new links added, {len(known) + len(new)} in all")
+    return 0
+
+
+def check_ledger() -> int:
+    with tempfile.TemporaryDirectory() as out:
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", out]
+        if subprocess.run(command, cwd=ROOT).returncode:
+            return 1
+        broken = [(link, why) for link in read_ledger(LEDGER) if (why := resolve(Path(out), link))]
+    for link, why in broken:
+        print(f"{LEDGER.name}: '{link}' no longer resolves: {why}. {REPAIR}", file=sys.stderr)
+    if broken:
+        return 1
+    print(f"all {len(read_ledger(LEDGER))} published links resolve")
+    return 0
+
+
+def _site_url() -> str:
+    return str(read_config(ROOT / "mkdocs.yml").get("site_url") or "")
 
 
 def venue_schema() -> dict:

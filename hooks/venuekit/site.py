@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .links import help_index, help_index_schema, index_json, published_links
 from .model import Platform
 from .render import Guide, Renderer, make_guide
 from .validate import Problem, VenueErrors, load_venues
@@ -64,16 +66,19 @@ def load_site(config_file: Path, docs_dir: Path, extra: dict[str, Any], today: d
     return Site(root, docs_dir, platform, guides, renderer, today or date.today())
 
 
-def read_extra(config_file: Path) -> dict[str, Any]:
-    """The `extra` settings of mkdocs.yml, for commands that run outside MkDocs."""
+def read_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data, for commands that run outside MkDocs."""
 
     class Loader(yaml.SafeLoader):
         pass
 
-    # Tags only MkDocs understands (!ENV, !!python/name:...) read as empty: only `extra` matters here.
+    # Tags only MkDocs understands (!ENV, !!python/name:...) read as empty: the settings we read are plain.
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader)
-    return data.get("extra") or {}
+    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader) or {}
+
+
+def read_extra(config_file: Path) -> dict[str, Any]:
+    return read_config(config_file).get("extra") or {}
 
 
 def load_platform(extra: dict[str, Any], config_name: str) -> Platform:
@@ -120,6 +125,30 @@ def build_pages(site: Site) -> list[Page]:
         content = site.renderer.render("venue_group.md.j2", guides=members, first=first, last=last)
         pages.append(Page(f"exchanges/{first}-{last}.md", content, index_edit, True))
     return pages
+
+
+def help_files(site: Site, site_url: str) -> dict[str, str]:
+    """The machine-readable files for the app: the help index and its JSON Schema."""
+    index = help_index(site.guides, site_url)
+    return {
+        "help/index.json": index_json(index),
+        "help/index.schema.json": json.dumps(help_index_schema(), indent=1) + "\n",
+    }
+
+
+def site_links(site: Site, site_url: str) -> list[str]:
+    """Every link the site publishes from the current data and docs/, relative to the site's root."""
+    pages = [_url(p.src_uri) for p in build_pages(site)]
+    pages += [_url(p.relative_to(site.docs_dir).as_posix()) for p in site.docs_dir.rglob("*.md")]
+    return published_links(help_index(site.guides, site_url), [*pages, *help_files(site, site_url)])
+
+
+def _url(src_uri: str) -> str:
+    # The address MkDocs gives a Markdown file with directory URLs.
+    stem = src_uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
 
 
 def venue_table(site: Site) -> str:

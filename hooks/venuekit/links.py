@@ -1,0 +1,195 @@
+"""The links the site publishes for the app: the help index, the /go/ entry points, and the ledger check."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .render import Guide
+
+FORMAT_VERSION = 1
+LEDGER_HEADER = """\
+# Every URL and anchor this site has published, one per line, from the site's root.
+# The tests fail when one of them stops resolving in a fresh build. Never delete a line:
+# a renamed venue keeps its old slug in `former_slugs`, a removed anchor gets a redirect.
+# Add the links a change publishes with `./dev links --update`.
+"""
+
+
+REPAIR = (
+    "Published links must keep working: restore the page or anchor, or keep the old address alive "
+    "(a renamed venue lists its old slug in `former_slugs`); never delete the line"
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class ErrorEntry(_Model):
+    id: str
+    """The entry's anchor id on the guide page."""
+    errors: list[str]
+    """The exact error strings and codes the entry covers, as the venue returns them."""
+    path: str
+    """The entry's address, relative to `site_url`."""
+
+
+class VenueEntry(_Model):
+    slug: str
+    """The guide's permanent slug."""
+    name: str
+    """The guide's title, e.g. `Kraken Spot`."""
+    venue: str
+    product: str
+    ccxt: list[str]
+    """CCXT exchange ids that lead to this guide; `go/<id>/` is its short entry point."""
+    aliases: list[str]
+    """Other names of the venue."""
+    former_slugs: list[str]
+    """Slugs the guide had before; their addresses redirect to `path`."""
+    verified: str
+    """The date the guide was last checked against the venue (YYYY-MM-DD)."""
+    path: str
+    """The guide's address, relative to `site_url`."""
+    go: dict[str, str]
+    """The short entry point of each CCXT id."""
+    sections: dict[str, str]
+    """Each section's stable id and address."""
+    errors: list[ErrorEntry]
+
+
+class HelpIndex(_Model):
+    """The machine-readable index of the site's help links, published as help/index.json."""
+
+    format_version: Literal[1] = Field(description="Bumped only when a change would break a reader of version 1.")
+    site_url: str
+    """The site's address; every `path` is relative to it."""
+    venues: list[VenueEntry]
+    errors: dict[str, dict[str, str]]
+    """Error lookup: CCXT id, then exact error string or code, then the entry's address."""
+
+
+def help_index(guides: list[Guide], site_url: str) -> HelpIndex:
+    venues = []
+    for guide in guides:
+        v = guide.venue
+        page = guide.url
+        venues.append(
+            VenueEntry(
+                slug=v.slug,
+                name=v.name,
+                venue=v.venue,
+                product=v.product.value,
+                ccxt=list(v.ccxt),
+                aliases=list(v.aliases),
+                former_slugs=list(v.former_slugs),
+                verified=v.verified.isoformat(),
+                path=page,
+                go={ident: f"go/{ident}/" for ident in v.ccxt},
+                sections={sid: f"{page}#{sid}" for sid, _ in guide.sections},
+                errors=[
+                    ErrorEntry(id=anchor, errors=list(t.errors), path=f"{page}#{anchor}")
+                    for anchor, t in zip(guide.trouble_ids, v.troubleshooting, strict=True)
+                ],
+            )
+        )
+    lookup = {
+        ident: {error: entry.path for entry in venue.errors for error in entry.errors}
+        for venue in venues
+        for ident in venue.ccxt
+    }
+    return HelpIndex(format_version=FORMAT_VERSION, site_url=site_url, venues=venues, errors=lookup)
+
+
+def help_index_schema() -> dict:
+    schema = HelpIndex.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def redirects(guides: list[Guide]) -> dict[str, str]:
+    """The redirect map (old Markdown path → new one) for mkdocs-redirects: /go/ entry points and old slugs."""
+    found: dict[str, str] = {}
+    for guide in guides:
+        target = f"exchanges/{guide.venue.slug}.md"
+        for ident in guide.venue.ccxt:
+            found[f"go/{ident}.md"] = target
+            for sid, _ in guide.sections:
+                found[f"go/{ident}/{sid}.md"] = f"{target}#{sid}"
+            for anchor in guide.trouble_ids:
+                found[f"go/{ident}/{anchor}.md"] = f"{target}#{anchor}"
+        for old in guide.venue.former_slugs:
+            found[f"exchanges/{old}.md"] = target
+    return found
+
+
+def published_links(index: HelpIndex, pages: list[str]) -> list[str]:
+    """Every link the current data publishes: pages, guide sections and errors, and /go/ entry points."""
+    links = set(pages)
+    for venue in index.venues:
+        links.add(venue.path)
+        links.update(venue.sections.values())
+        links.update(entry.path for entry in venue.errors)
+        for go in venue.go.values():
+            links.add(go)
+            links.update(f"{go}{sid}/" for sid in venue.sections)
+            links.update(f"{go}{entry.id}/" for entry in venue.errors)
+        links.update(f"exchanges/{old}/" for old in venue.former_slugs)
+    return sorted(f"/{link}" for link in links)
+
+
+def read_ledger(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def write_ledger(path: Path, links: list[str]) -> None:
+    path.write_text(LEDGER_HEADER + "".join(f"{link}\n" for link in sorted(set(links))), encoding="utf-8")
+
+
+_REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def resolve(site: Path, link: str) -> str | None:
+    """Why `link` does not resolve in the built `site`, or None when it does (following redirects)."""
+    path, _, anchor = link.removeprefix("/").partition("#")
+    for _ in range(5):
+        file = site / path / "index.html" if path == "" or path.endswith("/") else site / path
+        if not file.is_file():
+            return f"no page at /{path}"
+        if file.suffix != ".html":
+            return None if not anchor else f"/{path} is not a page and has no anchors"
+        html = file.read_text(encoding="utf-8")
+        redirect = _REFRESH.search(html)
+        if not redirect:
+            if anchor and anchor not in _ID.findall(html):
+                return f"/{path} has no element with id '{anchor}'"
+            return None
+        target, _, target_anchor = redirect.group(1).partition("#")
+        base = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+        path = _normalise(base + target)
+        anchor = anchor or target_anchor
+    return f"{link} redirects in a loop"
+
+
+def _normalise(path: str) -> str:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts) + ("/" if path.endswith("/") else "")
+
+
+def index_json(index: HelpIndex) -> str:
+    return json.dumps(index.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n"

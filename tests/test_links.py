@@ -1,0 +1,123 @@
+"""Links the app depends on: the help index, /go/ entry points, the ledger, and the lookup examples."""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, Project
+from venuekit.links import REPAIR, read_ledger, resolve
+from venuekit.site import load_site, read_config, site_links
+
+LEDGER = ROOT / "published-links.txt"
+sys.path.insert(0, str(ROOT / "docs" / "examples"))
+from help_lookup import help_url  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def index(built: Project) -> dict:
+    return json.loads((built.site / "help" / "index.json").read_text(encoding="utf-8"))
+
+
+def index_links(index: dict) -> list[str]:
+    links = []
+    for venue in index["venues"]:
+        links += [venue["path"], *venue["sections"].values(), *(e["path"] for e in venue["errors"])]
+        for go in venue["go"].values():
+            links += [go, *(f"{go}{sid}/" for sid in venue["sections"]), *(f"{go}{e['id']}/" for e in venue["errors"])]
+    return links
+
+
+def test_help_index_follows_its_published_schema(built: Project, index: dict) -> None:
+    schema = json.loads((built.site / "help" / "index.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(index, schema)
+    assert index["format_version"] == 1
+    assert index["site_url"] == read_config(ROOT / "mkdocs.yml")["site_url"]
+
+
+def test_every_link_in_the_help_index_resolves(built: Project, index: dict) -> None:
+    broken = [f"{link}: {why}" for link in index_links(index) if (why := resolve(built.site, link))]
+    assert not broken, "help index links that do not resolve:\n" + "\n".join(broken)
+
+
+def test_go_entry_points_lead_to_the_guide_section(built: Project, index: dict) -> None:
+    for venue in index["venues"]:
+        for ident in venue["ccxt"]:
+            page = (built.site / "go" / ident / "permissions" / "index.html").read_text(encoding="utf-8")
+            assert f'url=../../../exchanges/{venue["slug"]}/#permissions"' in page, f"go/{ident}/permissions/"
+
+
+def test_every_error_is_found_by_exact_lookup(index: dict) -> None:
+    for ident, errors in index["errors"].items():
+        for error, path in errors.items():
+            assert index["site_url"] + path == help_url(index, ident, error)
+            wrapped = json.dumps({"error": [error], "result": {}})
+            assert index["site_url"] + path == help_url(index, ident, wrapped), f"{ident}: {wrapped}"
+
+
+def test_kraken_invalid_key_leads_to_its_entry(index: dict) -> None:
+    url = help_url(index, "kraken", '{"error":["EAPI:Invalid key"]}')
+    assert url == "https://keys.example.com/exchanges/kraken-spot/#error-eapi-invalid-key"
+    assert (
+        help_url(index, "kraken", "something new") == "https://keys.example.com/exchanges/kraken-spot/#troubleshooting"
+    )
+    assert help_url(index, "no-such-exchange", "EAPI:Invalid key") is None
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is installed by ./dev test")
+def test_javascript_example_agrees_with_the_python_one(built: Project, index: dict) -> None:
+    cases = [(ident, error) for ident, errors in index["errors"].items() for error in errors]
+    cases += [("kraken", "unknown message"), ("nope", "x")]
+    script = (
+        f"const {{ helpUrl }} = require({json.dumps(str(ROOT / 'docs' / 'examples' / 'help_lookup.js'))});"
+        f"const index = require({json.dumps(str(built.site / 'help' / 'index.json'))});"
+        f"console.log(JSON.stringify({json.dumps(cases)}.map(([id, m]) => helpUrl(index, id, m))));"
+    )
+    result = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == [help_url(index, ident, message) for ident, message in cases]
+
+
+def test_app_developer_page_shows_both_examples(built: Project) -> None:
+    # Highlighted code is split into spans: drop the tags without adding spaces.
+    code = html_lib.unescape(re.sub(r"<[^>]+>", "", built.page("app-links")))
+    assert 'def help_url(index: dict, exchange_id: str, message: str = "") -> str | None:' in code
+    assert 'function helpUrl(index, exchangeId, message = "") {' in code
+
+
+def test_every_ledger_entry_resolves_in_a_fresh_build(built: Project) -> None:
+    broken = [f"{link}: {why}" for link in read_ledger(LEDGER) if (why := resolve(built.site, link))]
+    assert not broken, f"published links no longer resolve. {REPAIR}:\n" + "\n".join(broken)
+
+
+def test_ledger_holds_every_link_the_site_publishes() -> None:
+    site = load_site(ROOT / "mkdocs.yml", ROOT / "docs", read_config(ROOT / "mkdocs.yml")["extra"])
+    missing = set(site_links(site, read_config(ROOT / "mkdocs.yml")["site_url"])) - set(read_ledger(LEDGER))
+    assert not missing, f"run `./dev links --update` and commit published-links.txt; new links: {sorted(missing)[:10]}"
+
+
+def test_a_renamed_venue_keeps_its_old_address(project: Project) -> None:
+    project.edit("exchanges/kraken-spot.yml", "slug: kraken-spot\n", "slug: kraken-pro\nformer_slugs: [kraken-spot]\n")
+    project.edit("exchanges/kraken-futures.yml", "  - slug: kraken-spot\n", "  - slug: kraken-pro\n")
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    assert resolve(project.site, "/exchanges/kraken-spot/#permissions") is None
+    old = (project.site / "exchanges" / "kraken-spot" / "index.html").read_text(encoding="utf-8")
+    assert 'url=../kraken-pro/"' in old
+    assert resolve(project.site, "/go/kraken/permissions/") is None
+
+
+def test_a_removed_anchor_is_named_with_what_to_do(project: Project) -> None:
+    text = project.venue("kraken-spot").read_text(encoding="utf-8")
+    start = text.index('  - errors: ["EAPI:Invalid nonce"]')
+    end = text.index("\nfaq:")
+    project.venue("kraken-spot").write_text(text[:start] + text[end:], encoding="utf-8")
+    assert project.build().returncode == 0
+    why = resolve(project.site, "/exchanges/kraken-spot/#error-eapi-invalid-nonce")
+    assert why == "/exchanges/kraken-spot/ has no element with id 'error-eapi-invalid-nonce'"
