@@ -322,10 +322,13 @@ class Venue(Strict):
     verified: date
     """The date the whole guide was last checked against the live venue (YYYY-MM-DD)."""
     facts: Facts
+    """Quick facts a reader weighs before choosing the venue; the comparisons read them."""
     related: list[Related] = []
     """Guides for the venue's other products."""
     prerequisites: list[Prerequisite] = Field(min_length=1)
+    """What a reader needs before starting: verification level, 2FA, ..."""
     location: Location
+    """Where on the venue keys are made."""
     steps: list[Step] = Field(min_length=2)
     """The creation steps in order."""
     permissions: list[Permission] = Field(min_length=1)
@@ -333,16 +336,21 @@ class Venue(Strict):
     settings: list[KeySetting] = []
     """Optional key settings (WebSocket, expiry, nonce window, ...)."""
     ip_whitelist: IpWhitelist
+    """How the venue restricts a key to IP addresses; the page adds the platform's addresses."""
     credentials: list[Credential] = Field(min_length=2)
+    """Each value the venue shows when the key is made, by its CCXT name."""
     rules: list[Rule] = []
     """Rules that expire, disable or limit a key."""
     warnings: list[Note] = []
+    """Boxes the page shows: `danger` ones at the top, the others under Stay safe."""
     tips: list[Tip] = []
     """Security tips."""
     pitfalls: list[Tip] = []
     """Common mistakes."""
     troubleshooting: list[Trouble] = Field(min_length=1)
+    """The venue's error messages for key problems, each with its cause and fix."""
     faq: list[Faq] = []
+    """Questions readers ask, with their answers."""
     sources: list[Source] = Field(min_length=1)
     """Every page this file's facts come from."""
 

@@ -16,6 +16,8 @@ from .yamlfile import Loc, YamlDoc, YamlProblem, read_yaml
 # Labels that name a fund-moving action; a permission so named must declare that capability.
 _FUND_WORDS = re.compile(r"withdraw|transfer|payout|send funds", re.IGNORECASE)
 
+_SLUG_LINE = re.compile(r"^slug:\s*([a-z0-9-]+)\s*$", re.MULTILINE)
+
 RESERVED_SLUGS = frozenset({"index", "compare", "go", "help", "assets", "search", "contributing", "app-links"})
 
 
@@ -65,6 +67,8 @@ def load_venues(directory: Path, root: Path | None = None) -> list[LoadedVenue]:
             doc = read_yaml(path)
         except YamlProblem as err:
             problems.append(Problem(name, err.line, "", err.message))
+            # Its slug still counts, so files that link to it are not reported as well.
+            declared.update(_SLUG_LINE.findall(path.read_bytes().decode("utf-8", "replace")))
             continue
         if isinstance(doc.data, dict) and isinstance(doc.data.get("slug"), str):
             declared.add(doc.data["slug"])
@@ -227,22 +231,29 @@ def _source_refs(value: Any, loc: Loc) -> list[tuple[Loc, str]]:
 def _problem_from(error: dict[str, Any], doc: YamlDoc, name: str) -> Problem:
     loc: Loc = tuple(error["loc"])
     kind, given = error["type"], error.get("input")
+    msg = error["msg"][0].lower() + error["msg"][1:]
     if kind == "extra_forbidden":
         allowed = _allowed_fields(loc[:-1])
         hint = _did_you_mean(str(loc[-1]), allowed)
         message = f"unknown field{hint}; valid fields here: {', '.join(allowed)}"
     elif kind == "missing":
         message = f"required field is missing{_describe(loc)}"
-    elif kind == "enum" or kind == "literal_error":
-        message = f"{error['msg']} (got {given!r})"
+    elif given is None:
+        valid = f"; {msg}" if kind in ("enum", "literal_error") else ""
+        message = f"is empty: fill it in{valid}{_describe(loc)}"
+    elif kind == "too_short":
+        count = error["ctx"]["min_length"]
+        message = f"needs at least {count} item{'s' if count != 1 else ''}{_describe(loc)}"
+    elif kind in ("enum", "literal_error"):
+        message = f"{msg} (got {given!r})"
     elif kind == "string_pattern_mismatch":
         message = f"{given!r} does not have the expected form {_pattern_help(error['ctx']['pattern'])}"
     elif kind.endswith("_type") or kind.endswith("_parsing"):
-        message = f"{error['msg'][0].lower()}{error['msg'][1:]} (got {type(given).__name__} {given!r})"
+        message = f"{msg} (got {type(given).__name__} {given!r})"
     elif kind == "value_error":
         message = str(error["ctx"]["error"])
     else:
-        message = error["msg"]
+        message = msg
     return Problem(name, doc.line_of(loc), _dotted(loc), message)
 
 
