@@ -48,8 +48,8 @@ def test_spot_permissions_name_the_endpoints_they_unlock(spot: str, label: str, 
 
 def test_futures_access_levels_are_full_for_general_and_none_for_withdrawal(futures: str) -> None:
     checklist = visible_text(section(futures, "permissions"))
-    assert "General API ✓ Turn on: Full access" in checklist
-    assert "Withdrawal API ✗ Never: No access" in checklist
+    assert "General API ✓ Set to Full access" in checklist
+    assert "Withdrawal API ✗ Keep at No access" in checklist
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_creation_steps_include_2fa_and_the_copy_once_moment(spot: str, futures:
     for page in (spot, futures):
         steps = visible_text(section(page, "steps"))
         assert "Two-factor confirmation" in steps
-        assert "Shown once: copy both values now" in steps
+        assert "Shown once: copy every value now" in steps
 
 
 @pytest.mark.parametrize(

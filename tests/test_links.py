@@ -58,8 +58,8 @@ def test_every_error_is_found_by_exact_lookup(index: dict) -> None:
     for ident, errors in index["errors"].items():
         for error, path in errors.items():
             assert index["site_url"] + path == help_url(index, ident, error)
-            wrapped = json.dumps({"error": [error], "result": {}})
-            assert index["site_url"] + path == help_url(index, ident, wrapped), f"{ident}: {wrapped}"
+            for wrapped in (json.dumps({"error": [error], "result": {}}), f"{ident} {error} (HTTP 401)"):
+                assert index["site_url"] + path == help_url(index, ident, wrapped), f"{ident}: {wrapped}"
 
 
 def test_kraken_invalid_key_leads_to_its_entry(index: dict) -> None:
@@ -74,6 +74,7 @@ def test_kraken_invalid_key_leads_to_its_entry(index: dict) -> None:
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is installed by ./dev test")
 def test_javascript_example_agrees_with_the_python_one(built: Project, index: dict) -> None:
     cases = [(ident, error) for ident, errors in index["errors"].items() for error in errors]
+    cases += [(ident, json.dumps({"error": [error]})) for ident, error in cases]
     cases += [("kraken", "unknown message"), ("nope", "x")]
     script = (
         f"const {{ helpUrl }} = require({json.dumps(str(ROOT / 'docs' / 'examples' / 'help_lookup.js'))});"

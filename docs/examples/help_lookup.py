@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 def help_url(index: dict, exchange_id: str, message: str = "") -> str | None:
     """The page that explains `message` from the exchange with CCXT id `exchange_id`.
@@ -15,15 +17,15 @@ def help_url(index: dict, exchange_id: str, message: str = "") -> str | None:
     known = index["errors"].get(exchange_id, {})
     if message in known:
         return index["site_url"] + known[message]
-    # Exchanges wrap their codes and messages in JSON or text: look for the longest known one inside.
+    # Exchanges wrap their codes and messages in JSON or text: look for the longest known one inside,
+    # as written or as JSON escapes it (quotes, non-ASCII letters).
     for error in sorted(known, key=len, reverse=True):
-        if error in message:
+        if error in message or json.dumps(error)[1:-1] in message:
             return index["site_url"] + known[error]
     return index["site_url"] + venue["sections"]["troubleshooting"]
 
 
 if __name__ == "__main__":
-    import json
     import sys
 
     with open(sys.argv[1], encoding="utf-8") as file:

@@ -174,13 +174,19 @@ class MenuPath(Strict):
     sources: SourceRefs
 
 
+class DirectUrl(Strict):
+    address: Url
+    """The address, e.g. `https://pro.kraken.com/app/settings/api`."""
+    sources: SourceRefs
+
+
 class Location(Strict):
     path: MenuPath
     """The usual way to the API key page."""
     alternatives: list[MenuPath] = []
     """Other ways to the same page."""
-    url: Url | None = None
-    """The direct address of the API key page, where the venue has one."""
+    url: DirectUrl | None = None
+    """The direct address of the API key page, where a source gives one."""
 
 
 class Step(Strict):
@@ -243,6 +249,8 @@ class IpWhitelist(Strict):
     """The label of the field where addresses are entered."""
     max_addresses: int | None = Field(default=None, ge=1)
     """The most addresses one key can whitelist, where the venue states it."""
+    ipv6: bool = True
+    """Whether the field accepts IPv6 addresses; when not, the page's address block leaves them out."""
     separator: Literal["comma", "space", "newline"] = "newline"
     """How the field wants several addresses separated; the copy-able block uses it."""
     text: Text

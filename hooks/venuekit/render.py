@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,7 @@ def make_environment(templates: Path) -> Environment:
         autoescape=False,
     )
     env.filters.update(label=escape_label, text=escape_text, cell=table_cell, code=code_span)
+    env.tests["ipv6"] = lambda address: ipaddress.ip_network(address, strict=False).version == 6
     return env
 
 

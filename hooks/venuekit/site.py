@@ -12,8 +12,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .compare import index_rows, lifecycle_rows, permission_rows
 from .links import help_index, help_index_schema, index_json, published_links
-from .model import Platform
+from .model import Platform, Requirement
 from .render import Guide, Renderer, make_guide
 from .validate import Problem, VenueErrors, load_venues
 
@@ -119,7 +120,18 @@ def build_pages(site: Site) -> list[Page]:
         )
         pages.append(Page(f"exchanges/{guide.venue.slug}.md", content, _rel(site, site.root / guide.source_file)))
     index_edit = _rel(site, site.root / "templates" / "venue_index.md.j2")
-    pages.append(Page("exchanges/index.md", site.renderer.render("venue_index.md.j2", guides=guides), index_edit, True))
+    index = site.renderer.render(
+        "venue_index.md.j2",
+        guides=guides,
+        rows=index_rows(guides),
+        products=sorted({g.venue.product.value for g in guides}),
+        requirements=[(r.value, r.value.capitalize()) for r in Requirement],
+    )
+    pages.append(Page("exchanges/index.md", index, index_edit, True))
+    for name, rows in (("permissions", permission_rows(guides)), ("key-lifecycle", lifecycle_rows(guides))):
+        template = f"compare_{name.replace('key-', '')}.md.j2"
+        content = site.renderer.render(template, rows=rows)
+        pages.append(Page(f"compare/{name}.md", content, _rel(site, site.root / "templates" / template), True))
     for first, last in LETTER_GROUPS:
         members = [g for g in guides if site.group_of(g.venue.name) == (first, last)]
         content = site.renderer.render("venue_group.md.j2", guides=members, first=first, last=last)

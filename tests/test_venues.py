@@ -1,0 +1,86 @@
+"""Every venue: sourced facts, a verification date, the safety rule; and the pages that compare them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, Project, element_ids, section, visible_text
+from venuekit.model import FUND_MOVING, Capability, State
+from venuekit.validate import load_venues
+
+VENUES = [lv.venue for lv in load_venues(ROOT / "exchanges", ROOT)]
+by_slug = pytest.mark.parametrize("venue", VENUES, ids=[v.slug for v in VENUES])
+# Sections that state facts about the venue; each must cite where they come from.
+FACT_SECTIONS = ("quick-facts", "related", "prerequisites", "where", "steps", "permissions", "settings")
+FACT_SECTIONS += ("ip-whitelist", "credentials", "key-rules", "pitfalls", "troubleshooting", "faq")
+
+
+@by_slug
+def test_withdrawal_is_declared_and_every_fund_moving_permission_forbidden(venue) -> None:
+    assert any(Capability.withdraw in p.capabilities for p in venue.permissions), f"{venue.slug} lists no withdrawal"
+    for permission in venue.permissions:
+        if permission.capabilities & FUND_MOVING:
+            assert permission.state == State.forbidden, f"{venue.slug}: {permission.label} must be forbidden"
+
+
+@by_slug
+def test_every_fact_bearing_section_cites_a_source_on_the_page(built: Project, venue) -> None:
+    html = built.page(f"exchanges/{venue.slug}")
+    ids = set(element_ids(html))
+    for sid in FACT_SECTIONS:
+        if sid not in ids:
+            continue
+        cited = re.findall(
+            r'href="#(source-[^"]+)"[^>]*class="cite"|class="cite"[^>]*href="#(source-[^"]+)"', section(html, sid)
+        )
+        targets = {a or b for a, b in cited}
+        assert targets, f"{venue.slug}#{sid} cites no source"
+        assert targets <= ids, f"{venue.slug}#{sid} cites sources the page does not list: {targets - ids}"
+
+
+@by_slug
+def test_every_listed_source_is_cited_and_dated(built: Project, venue) -> None:
+    html = built.page(f"exchanges/{venue.slug}")
+    for source in venue.sources:
+        assert f'href="#source-{source.id}"' in html, f"{venue.slug}: source {source.id} is listed but never cited"
+    sources = visible_text(section(html, "sources"))
+    assert f"last verified on {venue.verified.strftime('%-d %b %Y')}" in sources
+    assert sources.count("checked ") == len(venue.sources)
+
+
+def test_venue_index_lists_every_venue_with_its_filter_values(built: Project) -> None:
+    html = built.page("exchanges")
+    rows = re.findall(r"<tr (data-products=.*?)</tr>", html, re.DOTALL)
+    assert len(rows) == len(VENUES)
+    for venue in VENUES:
+        row = next(r for r in rows if f'href="{venue.slug}/"' in r)
+        passphrase = "yes" if any(c.ccxt == "password" for c in venue.credentials) else "no"
+        assert f'data-products="{venue.product.value}"' in row
+        assert f'data-passphrase="{passphrase}"' in row
+        assert f'data-ip="{venue.facts.ip_whitelist.value}"' in row
+        expires = any(r.kind in {"expiry", "inactivity", "ip-whitelist", "password-change"} for r in venue.rules)
+        assert f'data-expiry="{"yes" if expires else "no"}"' in row
+
+
+def test_permission_matrix_names_each_venues_fund_moving_labels(built: Project) -> None:
+    rows = re.findall(r"<tr>(.*?)</tr>", built.page("compare/permissions"), re.DOTALL)
+    for venue in VENUES:
+        row = next((visible_text(r) for r in rows if f'/{venue.slug}/#permissions"' in r), None)
+        assert row, f"the permission matrix has no row for {venue.slug}"
+        for permission in (p for p in venue.permissions if p.moves_funds):
+            shown = f"✗ {permission.label}" + (f" (keep at {permission.setting})" if permission.setting else "")
+            assert shown in row, f"{venue.slug}: {shown} missing from the matrix"
+        trade = [p.label for p in venue.permissions if Capability.trade in p.capabilities]
+        assert all(label in row for label in trade), f"{venue.slug}: trade labels {trade} missing"
+
+
+def test_key_lifecycle_table_shows_each_venues_rules(built: Project) -> None:
+    rows = re.findall(r"<tr>(.*?)</tr>", built.page("compare/key-lifecycle"), re.DOTALL)
+    for venue in VENUES:
+        row = next((visible_text(r) for r in rows if f"/{venue.slug}/#" in r), None)
+        assert row, f"the key-lifecycle table has no row for {venue.slug}"
+        for rule in venue.rules:
+            if rule.days:
+                assert str(rule.days) in row, f"{venue.slug}: {rule.kind} rule of {rule.days} days missing"
