@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("mkdocs.yml", "hooks", "templates", "docs", "exchanges", "schema")
+PROJECT_PARTS = ("mkdocs.yml", "hooks", "templates", "docs", "overrides", "exchanges", "schema")
 BUILD_ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 
