@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
@@ -59,6 +60,16 @@ class Guide:
     def url(self) -> str:
         return f"exchanges/{self.venue.slug}/"
 
+    def cite(self, ids: list[str]) -> str:
+        """Numbered links to the sources a fact cites, each titled with the source's page title."""
+        sources = self.venue.sources
+        links = []
+        for ident in ids:
+            number = self.citations[ident]
+            title = escape_label(sources[number - 1].title).replace('"', "'")
+            links.append(f'[{number}](#source-{ident}){{ .cite title="Source: {title}" }}')
+        return "".join(links)
+
 
 def make_guide(loaded: LoadedVenue, root: Path) -> Guide:
     venue = loaded.venue
@@ -83,6 +94,7 @@ def make_environment(templates: Path) -> Environment:
         autoescape=False,
     )
     env.filters.update(label=escape_label, text=escape_text, cell=table_cell, code=code_span)
+    env.filters.update(day=day, requirement=requirement, key_types=key_types)
     env.tests["ipv6"] = lambda address: ipaddress.ip_network(address, strict=False).version == 6
     return env
 
@@ -103,6 +115,28 @@ class Renderer:
 
     def render(self, name: str, **context: object) -> str:
         return self.template(name).render(platform=self.platform, **context)
+
+
+_REQUIREMENT = {
+    "required": "Required",
+    "recommended": "Recommended",
+    "optional": "Optional",
+    "unavailable": "Not offered",
+}
+_KEY_TYPES = {"hmac": "HMAC", "ed25519": "Ed25519", "rsa": "RSA", "ecdsa": "ECDSA"}
+
+
+# A date as the pages show it: 21 Nov 2026.
+def day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def requirement(value: str) -> str:
+    return _REQUIREMENT[str(value)]
+
+
+def key_types(values: list[str]) -> str:
+    return ", ".join(_KEY_TYPES[str(v)] for v in values)
 
 
 # Exact labels from the venue are shown as written: Markdown characters in them are escaped.
