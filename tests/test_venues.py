@@ -56,7 +56,7 @@ def test_venue_index_lists_every_venue_with_its_filter_values(built: Project) ->
     assert len(rows) == len(VENUES)
     for venue in VENUES:
         row = next(r for r in rows if f'href="{venue.slug}/"' in r)
-        passphrase = "yes" if any(c.ccxt == "password" for c in venue.credentials) else "no"
+        passphrase = "yes" if venue.passphrase else "no"
         assert f'data-products="{venue.product.value}"' in row
         assert f'data-passphrase="{passphrase}"' in row
         assert f'data-ip="{venue.facts.ip_whitelist.value}"' in row

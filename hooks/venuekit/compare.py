@@ -34,8 +34,7 @@ def index_rows(guides: list[Guide]) -> list[IndexRow]:
                 )
             elif rule.kind == "password-change":
                 expiry.append("after a password change")
-        passphrase = any(c.ccxt == "password" for c in v.credentials)
-        rows.append(IndexRow(guide, [v.product.value], passphrase, list(dict.fromkeys(expiry))))
+        rows.append(IndexRow(guide, [v.product.value], v.passphrase, list(dict.fromkeys(expiry))))
     return rows
 
 

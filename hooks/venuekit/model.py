@@ -362,6 +362,11 @@ class Venue(Strict):
     sources: list[Source] = Field(min_length=1)
     """Every page this file's facts come from."""
 
+    @property
+    def passphrase(self) -> bool:
+        """Whether the key has a third value (a passphrase, CCXT's `password`)."""
+        return any(c.ccxt == CcxtField.password for c in self.credentials)
+
 
 def _ip_address(value: str) -> str:
     try:

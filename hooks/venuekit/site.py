@@ -101,7 +101,7 @@ def stale_guides(site: Site) -> list[tuple[Guide, int]]:
 
 
 def build_pages(site: Site) -> list[Page]:
-    """Every generated page: a guide per venue, the venue index and the letter groups."""
+    """Every generated page: a guide per venue, the venue index, the comparisons and the letter groups."""
     guides = site.guides
     by_slug = {g.venue.slug: g for g in guides}
     stale = {g.venue.slug for g, _ in stale_guides(site)}
@@ -113,7 +113,6 @@ def build_pages(site: Site) -> list[Page]:
             platform=site.platform,
             guide=guide,
             related=related,
-            passphrase=any(c.ccxt == "password" for c in guide.venue.credentials),
             stale=guide.venue.slug in stale,
             rule_kinds=RULE_KINDS,
             publishers=PUBLISHERS,
@@ -128,10 +127,13 @@ def build_pages(site: Site) -> list[Page]:
         requirements=[(r.value, r.value.capitalize()) for r in Requirement],
     )
     pages.append(Page("exchanges/index.md", index, index_edit, True))
-    for name, rows in (("permissions", permission_rows(guides)), ("key-lifecycle", lifecycle_rows(guides))):
-        template = f"compare_{name.replace('key-', '')}.md.j2"
-        content = site.renderer.render(template, rows=rows)
-        pages.append(Page(f"compare/{name}.md", content, _rel(site, site.root / "templates" / template), True))
+    comparisons = (
+        ("compare/permissions.md", "compare_permissions.md.j2", permission_rows),
+        ("compare/key-lifecycle.md", "compare_lifecycle.md.j2", lifecycle_rows),
+    )
+    for src_uri, template, rows in comparisons:
+        content = site.renderer.render(template, rows=rows(guides))
+        pages.append(Page(src_uri, content, _rel(site, site.root / "templates" / template), True))
     for first, last in LETTER_GROUPS:
         members = [g for g in guides if site.group_of(g.venue.name) == (first, last)]
         content = site.renderer.render("venue_group.md.j2", guides=members, first=first, last=last)
