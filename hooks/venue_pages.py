@@ -17,6 +17,7 @@ from mkdocs.structure.pages import Page
 from venuekit.links import redirects
 from venuekit.site import Site, build_pages, help_files, load_site, stale_guides, venue_table
 from venuekit.validate import VenueErrors
+from venuekit.yamlfile import paused_gc
 
 # This build's data, read afresh by on_config at every build (mkdocs serve reloads this module).
 _site: Site | None = None
@@ -49,13 +50,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _site is not None
-    for page in build_pages(_site):
-        inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
-        file.edit_uri = page.edit_path
-        files.append(file)
-    for name, content in help_files(_site, config.site_url or "").items():
-        files.append(File.generated(config, name, content=content))
+    with paused_gc():
+        for page in build_pages(_site):
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+            file.edit_uri = page.edit_path
+            files.append(file)
+        for name, content in help_files(_site, config.site_url or "").items():
+            files.append(File.generated(config, name, content=content))
     return files
 
 

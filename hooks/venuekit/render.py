@@ -71,12 +71,12 @@ class Guide:
         return "".join(links)
 
 
-def make_guide(loaded: LoadedVenue, root: Path) -> Guide:
+def make_guide(loaded: LoadedVenue) -> Guide:
     venue = loaded.venue
     sections = tuple((sid, title) for sid, title in SECTIONS if sid not in _OPTIONAL or getattr(venue, _OPTIONAL[sid]))
     return Guide(
         venue=venue,
-        source_file=loaded.path.relative_to(root).as_posix() if loaded.path.is_relative_to(root) else loaded.path.name,
+        source_file=loaded.name,
         sections=sections,
         trouble_ids=tuple(trouble_id(t.id, t.errors[0]) for t in venue.troubleshooting),
         forbidden=tuple(p for p in venue.permissions if p.moves_funds),

@@ -63,7 +63,7 @@ def load_site(config_file: Path, docs_dir: Path, extra: dict[str, Any], today: d
     platform = load_platform(extra, config_file.name)
     venues = load_venues(root / "exchanges", root)
     renderer = Renderer.for_templates(root / "templates", platform)
-    guides = [make_guide(lv, root) for lv in venues]
+    guides = [make_guide(lv) for lv in venues]
     return Site(root, docs_dir, platform, guides, renderer, today or date.today())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import gc
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .model import FUND_MOVING, Capability, State, Venue
-from .yamlfile import Loc, YamlDoc, YamlProblem, read_yaml
+from .yamlfile import Loc, YamlDoc, YamlProblem, paused_gc, read_yaml
 
 # Labels that name a fund-moving action; a permission so named must declare that capability.
 _FUND_WORDS = re.compile(r"withdraw|transfer|payout|send funds", re.IGNORECASE)
@@ -49,6 +49,8 @@ class VenueErrors(Exception):
 class LoadedVenue:
     venue: Venue
     path: Path
+    name: str
+    """The file as errors and edit links name it, relative to the project: `exchanges/kraken-spot.yml`."""
 
 
 def venue_files(directory: Path) -> list[Path]:
@@ -57,15 +59,20 @@ def venue_files(directory: Path) -> list[Path]:
 
 def load_venues(directory: Path, root: Path | None = None) -> list[LoadedVenue]:
     """Every venue in `directory`, checked; raises VenueErrors listing all problems in all files."""
-    root = root or directory.parent
+    with paused_gc():
+        return _load_venues(directory, root or directory.parent)
+
+
+def _load_venues(directory: Path, root: Path) -> list[LoadedVenue]:
     problems: list[Problem] = []
     loaded: list[tuple[LoadedVenue, YamlDoc]] = []
     # Slugs of files that failed other checks still count, so one mistake is not reported twice.
     declared: set[str] = set()
+    prefix = os.path.relpath(directory, root).replace(os.sep, "/") + "/"
     for path in venue_files(directory):
-        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        name = prefix + path.name
         try:
-            doc = _read_without_gc_pauses(path)
+            doc = read_yaml(path)
         except YamlProblem as err:
             problems.append(Problem(name, err.line, "", err.message))
             # Its slug still counts, so files that link to it are not reported as well.
@@ -76,23 +83,11 @@ def load_venues(directory: Path, root: Path | None = None) -> list[LoadedVenue]:
         venue, found = check_venue(doc, name)
         problems.extend(found)
         if venue is not None:
-            loaded.append((LoadedVenue(venue, path), doc))
-    problems.extend(_check_across(loaded, declared, root))
+            loaded.append((LoadedVenue(venue, path, name), doc))
+    problems.extend(_check_across(loaded, declared))
     if problems:
         raise VenueErrors(problems)
     return sorted((lv for lv, _ in loaded), key=lambda lv: (lv.venue.name.casefold(), lv.venue.slug))
-
-
-def _read_without_gc_pauses(path: Path) -> YamlDoc:
-    # Parsing makes tens of thousands of short-lived objects with no reference cycles; with the cyclic
-    # collector running, they trigger full passes over the whole build's heap (a third of the load time).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return read_yaml(path)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def check_venue(doc: YamlDoc, name: str) -> tuple[Venue | None, list[Problem]]:
@@ -103,10 +98,10 @@ def check_venue(doc: YamlDoc, name: str) -> tuple[Venue | None, list[Problem]]:
         venue = Venue.model_validate(doc.data)
     except ValidationError as err:
         return None, [_problem_from(e, doc, name) for e in err.errors()]
-    return venue, [Problem(name, doc.line_of(loc), _dotted(loc), msg) for loc, msg in _check_rules(venue)]
+    return venue, [Problem(name, doc.line_of(loc), _dotted(loc), msg) for loc, msg in _check_rules(venue, doc.data)]
 
 
-def _check_rules(venue: Venue) -> list[tuple[Loc, str]]:
+def _check_rules(venue: Venue, data: dict[str, Any]) -> list[tuple[Loc, str]]:
     """The rules that span fields of one file: the safety rule first."""
     found: list[tuple[Loc, str]] = []
     if not any(Capability.withdraw in p.capabilities for p in venue.permissions):
@@ -153,7 +148,7 @@ def _check_rules(venue: Venue) -> list[tuple[Loc, str]]:
         if source.id in seen_ids:
             found.append((("sources", i, "id"), f"source id '{source.id}' is used twice; ids must be unique"))
         seen_ids[source.id] = i
-    for loc, ref in _source_refs(venue, ()):
+    for loc, ref in _source_refs(data, ()):
         if ref not in ids:
             hint = _did_you_mean(ref, ids)
             found.append((loc, f"cites source '{ref}', which `sources` does not define{hint}"))
@@ -171,16 +166,13 @@ def _check_rules(venue: Venue) -> list[tuple[Loc, str]]:
     return found
 
 
-def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str], root: Path) -> list[Problem]:
+def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     owners: dict[str, str] = {}
     ccxt_owner: dict[str, str] = {}
 
-    def name_of(lv: LoadedVenue) -> str:
-        return lv.path.relative_to(root).as_posix() if lv.path.is_relative_to(root) else str(lv.path)
-
     for lv, doc in loaded:
-        venue, name = lv.venue, name_of(lv)
+        venue, name = lv.venue, lv.name
         if venue.slug in RESERVED_SLUGS:
             problems.append(
                 Problem(name, doc.line_of(("slug",)), "slug", f"'{venue.slug}' is reserved by the site; pick another")
@@ -226,18 +218,18 @@ def trouble_id(explicit: str | None, first_error: str) -> str:
 
 
 def _source_refs(value: Any, loc: Loc) -> list[tuple[Loc, str]]:
-    # Every `sources: [id, ...]` list of references in the venue, with where it stands.
+    # Every `sources: [id, ...]` list of references in the file's data, with where it stands.
     refs: list[tuple[Loc, str]] = []
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            item = getattr(value, name)
-            if name == "sources" and item and isinstance(item[0], str):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "sources" and isinstance(item, list) and item and isinstance(item[0], str):
                 refs.extend(((*loc, "sources", i), ref) for i, ref in enumerate(item))
-            else:
-                refs.extend(_source_refs(item, (*loc, name)))
+            elif isinstance(item, dict | list):
+                refs.extend(_source_refs(item, (*loc, key)))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            refs.extend(_source_refs(item, (*loc, i)))
+            if isinstance(item, dict | list):
+                refs.extend(_source_refs(item, (*loc, i)))
     return refs
 
 

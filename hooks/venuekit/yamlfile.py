@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +77,23 @@ class YamlDoc:
             if loc[:end] in self._lines:
                 return self._lines[loc[:end]]
         return None
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pauses the cyclic garbage collector for bulk work that makes no reference cycles.
+
+    Loading, validating and rendering make hundreds of thousands of short-lived objects; with the
+    collector running they trigger full passes over the whole build's heap, which grows with the
+    number of venues (a 1,000-venue build spent more time collecting than working).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_yaml(path: Path) -> YamlDoc:
