@@ -66,6 +66,15 @@ def transfer_mislabelled(p: Project) -> str:
     return f"{SPOT}:{line}: permissions[3].capability: 'Transfer Funds' names a fund-moving action"
 
 
+def error_claimed_twice(p: Project) -> str:
+    p.edit(SPOT, '  - errors: ["EAPI:Invalid signature"]', '  - errors: ["EAPI:Invalid signature", "EAPI:Invalid key"]')
+    line = _line(p, SPOT, '"EAPI:Invalid signature", "EAPI:Invalid key"')
+    return (
+        f"{SPOT}:{line}: troubleshooting[1].errors[1]: 'EAPI:Invalid key' is already listed by entry 0; "
+        "an app looking it up must find one entry"
+    )
+
+
 def same_slug(p: Project) -> str:
     text = p.venue("kraken-spot").read_text(encoding="utf-8").replace("ccxt: [kraken]", "ccxt: [krakencopy]")
     (p.root / "exchanges" / "kraken-copy.yml").write_text(text, encoding="utf-8")
@@ -99,6 +108,7 @@ CASES: dict[str, Callable[[Project], str]] = {
     "withdraw missing": withdraw_missing,
     "transfer under another capability": transfer_mislabelled,
     "same slug twice": same_slug,
+    "error string in two entries": error_claimed_twice,
     "raw HTML": raw_html,
     "empty file": empty_file,
     "not UTF-8": not_utf8,

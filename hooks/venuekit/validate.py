@@ -152,6 +152,18 @@ def _check_rules(venue: Venue, data: dict[str, Any]) -> list[tuple[Loc, str]]:
         if ref not in ids:
             hint = _did_you_mean(ref, ids)
             found.append((loc, f"cites source '{ref}', which `sources` does not define{hint}"))
+    claimed: dict[str, int] = {}
+    for i, trouble in enumerate(venue.troubleshooting):
+        for j, error in enumerate(trouble.errors):
+            if error in claimed and claimed[error] != i:
+                found.append(
+                    (
+                        ("troubleshooting", i, "errors", j),
+                        f"'{error}' is already listed by entry {claimed[error]}; an app looking it up must find "
+                        "one entry, so keep it in the entry that explains it",
+                    )
+                )
+            claimed.setdefault(error, i)
     seen: dict[str, int] = {}
     for i, trouble in enumerate(venue.troubleshooting):
         anchor = trouble_id(trouble.id, trouble.errors[0])
