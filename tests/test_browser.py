@@ -204,10 +204,15 @@ def test_permission_checklist_stays_readable_on_a_phone(phone: Visit) -> None:
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, f"the checklist overflows the screen: {box}"
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", KINDS, ids=list(KINDS))
-def test_no_serious_accessibility_violation(visit: Visit, kind: str) -> None:
+def test_no_serious_accessibility_violation(visit: Visit, kind: str, scheme: str) -> None:
     assert AXE.exists(), "axe-core is missing: run `npm ci` (./dev test does it)"
     page = visit.open(KINDS[kind])
+    if scheme == "dark":
+        page.evaluate("__md_set('__palette', {index: 1})")
+        page.reload()
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
@@ -215,7 +220,7 @@ def test_no_serious_accessibility_violation(visit: Visit, kind: str) -> None:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert not serious, f"{kind} page:\n" + "\n".join(serious)
+    assert not serious, f"{kind} page, {scheme}:\n" + "\n".join(serious)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

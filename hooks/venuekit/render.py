@@ -41,7 +41,7 @@ _OPTIONAL = {
     "faq": "faq",
 }
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#])")
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}<>|#"})
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 
 
@@ -141,7 +141,7 @@ def key_types(values: list[str]) -> str:
 
 # Exact labels from the venue are shown as written: Markdown characters in them are escaped.
 def escape_label(value: object) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+    return str(value).translate(_MD_ESCAPES)
 
 
 # Markdown text from YAML: braces are escaped outside code spans so nothing reads them as attributes.
