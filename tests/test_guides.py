@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, Project, copy_project, element_ids, section, visible_text
 from venuekit.model import Platform
 from venuekit.render import SECTIONS
-from venuekit.site import read_extra
+from venuekit.site import LETTER_GROUPS, read_extra
 from venuekit.validate import load_venues, trouble_id
 
 VENUES = [lv.venue for lv in load_venues(ROOT / "exchanges", ROOT)]
@@ -150,4 +150,4 @@ def _html(text: str) -> str:
 
 def _group(name: str) -> str:
     initial = name[0].lower()
-    return next(f"{a}-{b}" for a, b in (("a", "f"), ("g", "l"), ("m", "r"), ("s", "z")) if initial <= b)
+    return next(f"{a}-{b}" for a, b in LETTER_GROUPS if initial <= b)
