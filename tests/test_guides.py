@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, Project, copy_project, element_ids, section, visible_text
 from venuekit.model import Platform
 from venuekit.render import SECTIONS
-from venuekit.site import LETTER_GROUPS, read_extra
+from venuekit.site import letter_group, read_extra
 from venuekit.validate import load_venues, trouble_id
 
 VENUES = [lv.venue for lv in load_venues(ROOT / "exchanges", ROOT)]
@@ -91,6 +91,21 @@ def test_edit_link_opens_the_venue_file(built: Project, venue) -> None:
     assert link.group(1).endswith(f"/edit/main/exchanges/{venue.slug}.yml"), link.group(1)
 
 
+@pytest.mark.parametrize(
+    ("url", "template"),
+    [
+        ("exchanges", "venue_index.md.j2"),
+        ("exchanges/a-f", "venue_group.md.j2"),
+        ("compare/permissions", "compare_permissions.md.j2"),
+        ("compare/key-lifecycle", "compare_lifecycle.md.j2"),
+    ],
+)
+def test_edit_link_of_a_generated_page_opens_its_template(built: Project, url: str, template: str) -> None:
+    link = re.search(r'href="([^"]+)"[^>]*title="Edit this page"', built.page(url))
+    assert link, f"{url} has no edit link"
+    assert link.group(1).endswith(f"/edit/main/templates/{template}"), link.group(1)
+
+
 def test_home_page_lists_every_venue(built: Project) -> None:
     home = built.page("")
     for venue in VENUES:
@@ -103,7 +118,7 @@ def test_navigation_groups_venues_by_letter_and_stays_small(built: Project) -> N
     assert "A–F" in nav and "S–Z" in nav
     for venue in VENUES:
         assert f"/{venue.slug}/" not in nav, "guides stay out of the navigation; the letter pages list them"
-        group = built.page(f"exchanges/{_group(venue.name)}")
+        group = built.page("exchanges/{}-{}".format(*letter_group(venue.name)))
         assert f'href="../{venue.slug}/"' in group, f"{venue.slug} missing from its letter page"
 
 
@@ -146,8 +161,3 @@ def test_two_builds_produce_identical_pages(built: Project, tmp_path) -> None:
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _group(name: str) -> str:
-    initial = name[0].lower()
-    return next(f"{a}-{b}" for a, b in LETTER_GROUPS if initial <= b)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Capability, Permission, State
+from .model import Capability, Permission, State, Venue
 from .render import Guide, escape_label, escape_text
 
 NOT_STATED = "not stated"
@@ -53,7 +53,7 @@ def permission_rows(guides: list[Guide]) -> list[dict[str, object]]:
                 "balances": _labels(usable, Capability.balances),
                 "trade": trade,
                 "cancel": cancel,
-                "moving": ", ".join(f"✗ {_forbidden(p)}" for p in perms if p.moves_funds),
+                "moving": ", ".join(f"✗ {_forbidden(p)}" for p in guide.forbidden),
             }
         )
     return rows
@@ -63,10 +63,6 @@ def lifecycle_rows(guides: list[Guide]) -> list[dict[str, object]]:
     rows = []
     for guide in guides:
         v = guide.venue
-
-        def rules(kind: str, v=v) -> str:
-            return " ".join(escape_text(r.text) for r in v.rules if r.kind == kind) or NOT_STATED
-
         limits = [escape_text(r.text) for r in v.rules if r.kind == "limit"]
         if v.facts.key_limit and not limits:
             limits.append(f"Up to {v.facts.key_limit} keys.")
@@ -76,14 +72,18 @@ def lifecycle_rows(guides: list[Guide]) -> list[dict[str, object]]:
             {
                 "guide": guide,
                 "anchor": "key-rules" if v.rules else "quick-facts",
-                "expiry": rules("expiry"),
-                "inactivity": rules("inactivity"),
-                "ip": rules("ip-whitelist"),
-                "password": rules("password-change"),
+                "expiry": _rules(v, "expiry"),
+                "inactivity": _rules(v, "inactivity"),
+                "ip": _rules(v, "ip-whitelist"),
+                "password": _rules(v, "password-change"),
                 "limits": " ".join(limits) or NOT_STATED,
             }
         )
     return rows
+
+
+def _rules(venue: Venue, kind: str) -> str:
+    return " ".join(escape_text(r.text) for r in venue.rules if r.kind == kind) or NOT_STATED
 
 
 def _labels(permissions: list[Permission], capability: Capability) -> str:

@@ -116,7 +116,7 @@ def redirects(guides: list[Guide]) -> dict[str, str]:
     """The redirect map (old Markdown path → new one) for mkdocs-redirects: /go/ entry points and old slugs."""
     found: dict[str, str] = {}
     for guide in guides:
-        target = f"exchanges/{guide.venue.slug}.md"
+        target = guide.src_uri
         for ident in guide.venue.ccxt:
             found[f"go/{ident}.md"] = target
             for sid, _ in guide.sections:

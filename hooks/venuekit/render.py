@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from .model import Platform, Venue
+from .model import Permission, Platform, Venue
 from .validate import LoadedVenue, trouble_id
 
 # Every guide has these sections, in this order; the ids are public (the app links to them).
@@ -53,8 +53,13 @@ class Guide:
     source_file: str
     sections: tuple[tuple[str, str], ...]
     trouble_ids: tuple[str, ...]
-    forbidden: tuple
+    forbidden: tuple[Permission, ...]
     citations: dict[str, int]
+
+    @property
+    def src_uri(self) -> str:
+        """The generated page's path in the docs, as MkDocs and mkdocs-redirects name it."""
+        return f"exchanges/{self.venue.slug}.md"
 
     @property
     def url(self) -> str:

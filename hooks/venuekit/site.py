@@ -49,12 +49,11 @@ class Site:
     renderer: Renderer
     today: date = field(default_factory=date.today)
 
-    def group_of(self, name: str) -> tuple[str, str]:
-        initial = name[:1].lower()
-        for first, last in LETTER_GROUPS:
-            if initial <= last:
-                return first, last
-        return LETTER_GROUPS[-1]
+
+def letter_group(name: str) -> tuple[str, str]:
+    """The range of initials, from LETTER_GROUPS, that lists a venue of this name."""
+    initial = name[:1].lower()
+    return next(((first, last) for first, last in LETTER_GROUPS if initial <= last), LETTER_GROUPS[-1])
 
 
 def load_site(config_file: Path, docs_dir: Path, extra: dict[str, Any], today: date | None = None) -> Site:
@@ -117,7 +116,7 @@ def build_pages(site: Site) -> list[Page]:
             rule_kinds=RULE_KINDS,
             publishers=PUBLISHERS,
         )
-        pages.append(Page(f"exchanges/{guide.venue.slug}.md", content, _rel(site, site.root / guide.source_file)))
+        pages.append(Page(guide.src_uri, content, _rel(site, site.root / guide.source_file)))
     index_edit = _rel(site, site.root / "templates" / "venue_index.md.j2")
     index = site.renderer.render(
         "venue_index.md.j2",
@@ -127,6 +126,7 @@ def build_pages(site: Site) -> list[Page]:
         requirements=[(r.value, r.value.capitalize()) for r in Requirement],
     )
     pages.append(Page("exchanges/index.md", index, index_edit, True))
+    group_edit = _rel(site, site.root / "templates" / "venue_group.md.j2")
     comparisons = (
         ("compare/permissions.md", "compare_permissions.md.j2", permission_rows),
         ("compare/key-lifecycle.md", "compare_lifecycle.md.j2", lifecycle_rows),
@@ -135,9 +135,9 @@ def build_pages(site: Site) -> list[Page]:
         content = site.renderer.render(template, rows=rows(guides))
         pages.append(Page(src_uri, content, _rel(site, site.root / "templates" / template), True))
     for first, last in LETTER_GROUPS:
-        members = [g for g in guides if site.group_of(g.venue.name) == (first, last)]
+        members = [g for g in guides if letter_group(g.venue.name) == (first, last)]
         content = site.renderer.render("venue_group.md.j2", guides=members, first=first, last=last)
-        pages.append(Page(f"exchanges/{first}-{last}.md", content, index_edit, True))
+        pages.append(Page(f"exchanges/{first}-{last}.md", content, group_edit, True))
     return pages
 
 

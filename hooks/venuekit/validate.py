@@ -48,7 +48,6 @@ class VenueErrors(Exception):
 @dataclass(frozen=True)
 class LoadedVenue:
     venue: Venue
-    path: Path
     name: str
     """The file as errors and edit links name it, relative to the project: `exchanges/kraken-spot.yml`."""
 
@@ -83,7 +82,7 @@ def _load_venues(directory: Path, root: Path) -> list[LoadedVenue]:
         venue, found = check_venue(doc, name)
         problems.extend(found)
         if venue is not None:
-            loaded.append((LoadedVenue(venue, path, name), doc))
+            loaded.append((LoadedVenue(venue, name), doc))
     problems.extend(_check_across(loaded, declared))
     if problems:
         raise VenueErrors(problems)
