@@ -5,6 +5,7 @@ The events come first; the work is done by the `venuekit` package beside this fi
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -15,17 +16,31 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from venuekit.links import redirects
+from venuekit.sanitize import clean_html
+from venuekit.staging import Staging
 from venuekit.site import Site, build_pages, help_files, load_site, stale_guides, venue_table
 from venuekit.validate import VenueErrors
 from venuekit.yamlfile import paused_gc
 
 # This build's data, read afresh by on_config at every build (mkdocs serve reloads this module).
 _site: Site | None = None
+# `mkdocs build` writes into a staging folder, swapped in by on_shutdown only if the build passed.
+_staging: Staging | None = None
+_command = ""
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _command
+    # serve builds into its own temporary folder; a dirty build updates site/ in place by design.
+    _command = "" if dirty else command
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    # Runs before MkDocs empties site/, so a bad venue file leaves the previous site whole.
-    global _site
+    global _site, _staging
+    if _command == "build":
+        _staging = Staging(Path(config.site_dir), strict=bool(config.strict))
+        config.site_dir = str(_staging.start())
+        logging.getLogger("mkdocs").addHandler(_staging.warnings)
     try:
         _site = load_site(Path(config.config_file_path), Path(config.docs_dir), config.extra)
     except VenueErrors as err:
@@ -59,6 +74,26 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for name, content in help_files(_site, config.site_url or "").items():
             files.append(File.generated(config, name, content=content))
     return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if _staging is not None:
+        _staging.finished = True
+
+
+def on_shutdown() -> None:
+    global _staging
+    if _staging is not None:
+        logging.getLogger("mkdocs").removeHandler(_staging.warnings)
+        _staging.end()
+        _staging = None
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Pages made from venue data (the generated ones and the home page's table) are sanitised.
+    if page.file.generated_by or page.file.src_uri == "index.md":
+        return clean_html(html)
+    return html
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

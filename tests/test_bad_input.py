@@ -63,7 +63,7 @@ def withdraw_missing(p: Project) -> str:
 def transfer_mislabelled(p: Project) -> str:
     p.edit(SPOT, "  - label: Earn\n", "  - label: Transfer Funds\n")
     line = _line(p, SPOT, "capability: earn")
-    return f"{SPOT}:{line}: permissions[3].capability: 'Transfer Funds' names a fund-moving action"
+    return f"{SPOT}:{line}: permissions[3].capability: 'Transfer Funds' speaks of moving funds ('transfer' in its label)"
 
 
 def error_claimed_twice(p: Project) -> str:
@@ -85,7 +85,7 @@ def same_slug(p: Project) -> str:
 def raw_html(p: Project) -> str:
     p.edit(SPOT, "  Create a Kraken Spot API key", "  Create a <b>Kraken</b> Spot API key")
     line = _line(p, SPOT, "summary: >-")
-    return f"{SPOT}:{line}: summary: raw HTML '<b>' is not allowed; write Markdown instead"
+    return f"{SPOT}:{line}: summary: raw HTML or an autolink '<b>' is not allowed; write Markdown instead"
 
 
 def empty_file(p: Project) -> str:

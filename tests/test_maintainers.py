@@ -65,17 +65,17 @@ def test_unfilled_scaffold_lists_every_empty_field_by_line(project: Project) -> 
 
 
 def test_scaffold_filled_in_builds_a_guide(project: Project) -> None:
-    # A made-up venue, so the test never collides with a real venue file.
-    venuekit(project, "new-venue", "acmex", "--product", "spot", "--name", "Acme")
-    path = project.root / "exchanges" / "acmex-spot.yml"
+    # A real CCXT exchange that has no guide yet, so the test never collides with a venue file.
+    venuekit(project, "new-venue", "bitstamp", "--product", "spot", "--name", "Bitstamp")
+    path = project.root / "exchanges" / "bitstamp-spot.yml"
     example = yaml.safe_load(project.venue("kraken-spot").read_text(encoding="utf-8"))
-    example.update(name="Acme Spot", venue="Acme", slug="acmex-spot", ccxt=["acmex"], related=[], aliases=[])
+    example.update(name="Bitstamp Spot", venue="Bitstamp", slug="bitstamp-spot", ccxt=["bitstamp"], related=[], aliases=[])
     path.write_text(yaml.safe_dump(fill(yaml.safe_load(path.read_text(encoding="utf-8")), example)), encoding="utf-8")
     checked = venuekit(project, "validate")
     assert checked.returncode == 0, checked.stderr
     result = project.build()
     assert result.returncode == 0, result.stderr
-    assert "Acme Spot: a trading key that cannot withdraw" in project.page("exchanges/acmex-spot")
+    assert "Bitstamp Spot: a trading key that cannot withdraw" in project.page("exchanges/bitstamp-spot")
 
 
 def test_validate_reports_every_problem_in_every_file_at_once(project: Project) -> None:

@@ -48,6 +48,8 @@ class VenueEntry(_Model):
     product: str
     ccxt: list[str]
     """CCXT exchange ids that lead to this guide; `go/<id>/` is its short entry point."""
+    legacy_ccxt: list[str] = []
+    """Those of `ccxt` that CCXT has retired: still linked, no longer a CCXT exchange id."""
     aliases: list[str]
     """Other names of the venue."""
     former_slugs: list[str]
@@ -85,12 +87,13 @@ def help_index(guides: list[Guide], site_url: str) -> HelpIndex:
                 name=v.name,
                 venue=v.venue,
                 product=v.product.value,
-                ccxt=list(v.ccxt),
+                ccxt=v.all_ccxt,
+                legacy_ccxt=list(v.legacy_ccxt),
                 aliases=list(v.aliases),
                 former_slugs=list(v.former_slugs),
                 verified=v.verified.isoformat(),
                 path=page,
-                go={ident: f"go/{ident}/" for ident in v.ccxt},
+                go={ident: f"go/{ident}/" for ident in v.all_ccxt},
                 sections={sid: f"{page}#{sid}" for sid, _ in guide.sections},
                 errors=[
                     ErrorEntry(id=anchor, errors=list(t.errors), path=f"{page}#{anchor}")
@@ -117,7 +120,7 @@ def redirects(guides: list[Guide]) -> dict[str, str]:
     found: dict[str, str] = {}
     for guide in guides:
         target = guide.src_uri
-        for ident in guide.venue.ccxt:
+        for ident in guide.venue.all_ccxt:
             found[f"go/{ident}.md"] = target
             for sid, _ in guide.sections:
                 found[f"go/{ident}/{sid}.md"] = f"{target}#{sid}"

@@ -3,36 +3,69 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-# Raw HTML would bypass the page's escaping and styling; Markdown covers every need of a guide.
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^>]*)?/?>|<!--")
+from .safety import line_problem, markup_problem
 
 
-def _no_html(value: str) -> str:
-    match = _HTML_TAG.search(value)
-    if match:
-        raise ValueError(
-            f"raw HTML {match.group(0)!r} is not allowed; write Markdown instead "
-            "(**bold**, `code`, [link](https://...))"
-        )
+def _markdown(value: str) -> str:
+    # Venue text is Markdown without raw HTML, extension directives or links other than https.
+    if problem := markup_problem(value):
+        raise ValueError(problem)
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_html)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_no_html)]
+def _one_line(value: str) -> str:
+    if problem := line_problem(value) or markup_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+def _exact(value: str) -> str:
+    # Exact strings (error messages) are shown literally, in code, so only their shape is checked.
+    if problem := line_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+# Every text field has a size the schema states, so no value can swell a page or an error line.
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), AfterValidator(_markdown)
+]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_one_line)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 CcxtId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$", max_length=40)]
-Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>]+$")]
+# An https address of plain URL characters: nothing that could end a Markdown link or an attribute.
+URL_PATTERN = r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%!$&*+,;=:@/?#-]*)?$"
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=500)]
 SourceRefs = Annotated[
     list[Slug],
     Field(min_length=1, description="Ids of entries in `sources` that state this fact."),
 ]
+
+
+# Every guide has these sections, in this order; the ids are public (the app links to them).
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("quick-facts", "Quick facts"),
+    ("related", "Other products"),
+    ("prerequisites", "Before you start"),
+    ("where", "Where keys are made"),
+    ("steps", "Create the key"),
+    ("permissions", "Permissions"),
+    ("settings", "Key settings"),
+    ("ip-whitelist", "IP whitelist"),
+    ("credentials", "Add the key to the platform"),
+    ("key-rules", "Key rules"),
+    ("security", "Stay safe"),
+    ("pitfalls", "Common pitfalls"),
+    ("troubleshooting", "Troubleshooting"),
+    ("faq", "FAQ"),
+    ("sources", "Sources"),
+)
 
 
 class Strict(BaseModel):
@@ -209,7 +242,7 @@ class Permission(Strict):
     """Other names for it in the venue's documentation, e.g. `Withdraw Funds`."""
     setting: Label | None = None
     """For permissions set by choosing an option (radio buttons), the option to choose."""
-    capability: Capability | list[Capability]
+    capability: Capability | Annotated[list[Capability], Field(min_length=1)]
     """What the permission lets a key do, one value or a list (e.g. `[trade, cancel]`).
     `withdraw` and `transfer` must be `forbidden`."""
     state: State
@@ -287,7 +320,9 @@ class Tip(Strict):
 
 
 class Trouble(Strict):
-    errors: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(min_length=1)
+    errors: list[Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_exact)]] = Field(
+        min_length=1
+    )
     """The exact error strings or codes the venue returns, as the app receives them."""
     id: Slug | None = None
     """The entry's anchor id; by default `error-` and the first error string in slug form.
@@ -320,7 +355,10 @@ class Venue(Strict):
     product: Product
     """The product this key is for; `all` where one key serves every product of the venue."""
     ccxt: list[CcxtId] = Field(min_length=1)
-    """CCXT exchange ids for this venue and product; `/go/<id>/` leads here."""
+    """CCXT exchange ids for this venue and product, as the pinned CCXT knows them; `/go/<id>/` leads here."""
+    legacy_ccxt: list[CcxtId] = []
+    """Ids CCXT has retired that once led here; their `/go/` links keep working and the help index
+    marks them as legacy."""
     former_slugs: list[Slug] = []
     """Slugs this guide had before; their addresses redirect here."""
     aliases: list[Label] = []
@@ -361,6 +399,11 @@ class Venue(Strict):
     """Questions readers ask, with their answers."""
     sources: list[Source] = Field(min_length=1)
     """Every page this file's facts come from."""
+
+    @property
+    def all_ccxt(self) -> list[str]:
+        """Every CCXT id that leads to this guide, current ones first."""
+        return [*self.ccxt, *self.legacy_ccxt]
 
     @property
     def passphrase(self) -> bool:

@@ -10,27 +10,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from .model import Permission, Platform, Venue
+from .model import SECTIONS, Permission, Platform, Venue
 from .validate import LoadedVenue, trouble_id
-
-# Every guide has these sections, in this order; the ids are public (the app links to them).
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("quick-facts", "Quick facts"),
-    ("related", "Other products"),
-    ("prerequisites", "Before you start"),
-    ("where", "Where keys are made"),
-    ("steps", "Create the key"),
-    ("permissions", "Permissions"),
-    ("settings", "Key settings"),
-    ("ip-whitelist", "IP whitelist"),
-    ("credentials", "Add the key to the platform"),
-    ("key-rules", "Key rules"),
-    ("security", "Stay safe"),
-    ("pitfalls", "Common pitfalls"),
-    ("troubleshooting", "Troubleshooting"),
-    ("faq", "FAQ"),
-    ("sources", "Sources"),
-)
 
 # Sections a guide shows only when its file has something to put in them.
 _OPTIONAL = {

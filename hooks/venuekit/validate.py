@@ -6,16 +6,18 @@ import difflib
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .model import FUND_MOVING, Capability, State, Venue
+from .ccxtids import ccxt_exchanges
+from .model import FUND_MOVING, SECTIONS, URL_PATTERN, Capability, Permission, State, Venue
+from .safety import OFF_SETTINGS, fund_words, is_off_setting
 from .yamlfile import Loc, YamlDoc, YamlProblem, paused_gc, read_yaml
 
-# Labels that name a fund-moving action; a permission so named must declare that capability.
-_FUND_WORDS = re.compile(r"withdraw|transfer|payout|send funds", re.IGNORECASE)
+SECTION_IDS = dict(SECTIONS)
 
 _SLUG_LINE = re.compile(r"^slug:\s*([a-z0-9-]+)\s*$", re.MULTILINE)
 
@@ -73,7 +75,7 @@ def _load_venues(directory: Path, root: Path) -> list[LoadedVenue]:
         try:
             doc = read_yaml(path)
         except YamlProblem as err:
-            problems.append(Problem(name, err.line, "", err.message))
+            problems.append(Problem(name, err.line, err.field, err.message))
             # Its slug still counts, so files that link to it are not reported as well.
             declared.update(_SLUG_LINE.findall(path.read_bytes().decode("utf-8", "replace")))
             continue
@@ -89,7 +91,7 @@ def _load_venues(directory: Path, root: Path) -> list[LoadedVenue]:
     return sorted((lv for lv, _ in loaded), key=lambda lv: (lv.venue.name.casefold(), lv.venue.slug))
 
 
-def check_venue(doc: YamlDoc, name: str) -> tuple[Venue | None, list[Problem]]:
+def check_venue(doc: YamlDoc, name: str, today: date | None = None) -> tuple[Venue | None, list[Problem]]:
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__
         return None, [Problem(name, 1, "", f"a venue file is a mapping of fields (name: ..., slug: ...), not a {kind}")]
@@ -97,10 +99,11 @@ def check_venue(doc: YamlDoc, name: str) -> tuple[Venue | None, list[Problem]]:
         venue = Venue.model_validate(doc.data)
     except ValidationError as err:
         return None, [_problem_from(e, doc, name) for e in err.errors()]
-    return venue, [Problem(name, doc.line_of(loc), _dotted(loc), msg) for loc, msg in _check_rules(venue, doc.data)]
+    found = _check_rules(venue, doc.data, today or date.today())
+    return venue, [Problem(name, doc.line_of(loc), _dotted(loc), msg) for loc, msg in found]
 
 
-def _check_rules(venue: Venue, data: dict[str, Any]) -> list[tuple[Loc, str]]:
+def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[Loc, str]]:
     """The rules that span fields of one file: the safety rule first."""
     found: list[tuple[Loc, str]] = []
     if not any(Capability.withdraw in p.capabilities for p in venue.permissions):
@@ -112,20 +115,31 @@ def _check_rules(venue: Venue, data: dict[str, Any]) -> list[tuple[Loc, str]]:
             )
         )
     for i, perm in enumerate(venue.permissions):
-        if perm.moves_funds and perm.state != State.forbidden:
-            kinds = ", ".join(sorted(c.value for c in perm.capabilities & FUND_MOVING))
+        # The rule reads meaning, not spelling: a label, alias or API flag that speaks of moving
+        # funds makes the permission fund-moving, whatever its capability says.
+        named = next(((field, word) for field, text in _names(perm) if (word := fund_words(text))), None)
+        if (perm.moves_funds or named) and perm.state != State.forbidden:
+            if perm.moves_funds:
+                why = f"can move funds out ({', '.join(sorted(c.value for c in perm.capabilities & FUND_MOVING))})"
+            else:
+                why = f"speaks of moving funds ('{named[1]}' in its {named[0]})"
             found.append(
-                (
-                    ("permissions", i, "state"),
-                    f"'{perm.label}' can move funds out ({kinds}) and must be `forbidden`, not `{perm.state.value}`",
-                )
+                (("permissions", i, "state"), f"'{perm.label}' {why} and must be `forbidden`, not `{perm.state.value}`")
             )
-        elif not perm.moves_funds and _FUND_WORDS.search(perm.label):
+        if named and not perm.moves_funds:
             found.append(
                 (
                     ("permissions", i, "capability"),
-                    f"'{perm.label}' names a fund-moving action but its capability says otherwise; "
-                    "use `withdraw` or `transfer` (and `state: forbidden`)",
+                    f"'{perm.label}' speaks of moving funds ('{named[1]}' in its {named[0]}) but its capability "
+                    "says otherwise; use `withdraw` or `transfer`",
+                )
+            )
+        if perm.state == State.forbidden and perm.setting and not is_off_setting(perm.setting):
+            found.append(
+                (
+                    ("permissions", i, "setting"),
+                    f"forbidden permission '{perm.label}' can only be kept at an off setting, not "
+                    f"'{perm.setting}' (valid: {', '.join(sorted(OFF_SETTINGS))}, as the venue's form words it)",
                 )
             )
         if perm.state == State.forbidden and not perm.risk:
@@ -135,6 +149,23 @@ def _check_rules(venue: Venue, data: dict[str, Any]) -> list[tuple[Loc, str]]:
                     f"forbidden permission '{perm.label}' needs `risk:` saying what a leaked key with it could do",
                 )
             )
+    for loc, value in _dates(venue):
+        if value > today:
+            found.append((loc, f"{value.isoformat()} is in the future; give the date the fact was checked"))
+    known = ccxt_exchanges()
+    for i, ident in enumerate(venue.ccxt):
+        if ident not in known:
+            hint = _did_you_mean(ident, known)
+            found.append(
+                (
+                    ("ccxt", i),
+                    f"'{ident}' is not an exchange id of CCXT (the pinned release){hint}; an id CCXT has retired "
+                    "goes in `legacy_ccxt`",
+                )
+            )
+    for i, ident in enumerate(venue.legacy_ccxt):
+        if ident in known:
+            found.append((("legacy_ccxt", i), f"'{ident}' is a current CCXT id; move it to `ccxt`"))
     if not any(s.kind == "copy-once" for s in venue.steps):
         found.append((("steps",), "no step has `kind: copy-once`; mark the step where the venue shows the secret"))
     ccxt_fields = [c.ccxt for c in venue.credentials]
@@ -166,7 +197,15 @@ def _check_rules(venue: Venue, data: dict[str, Any]) -> list[tuple[Loc, str]]:
     seen: dict[str, int] = {}
     for i, trouble in enumerate(venue.troubleshooting):
         anchor = trouble_id(trouble.id, trouble.errors[0])
-        if anchor in seen:
+        if anchor in SECTION_IDS:
+            found.append(
+                (
+                    ("troubleshooting", i, "id"),
+                    f"'{anchor}' is the id of the guide's {SECTION_IDS[anchor]} section; pick an id that "
+                    "starts with `error-`",
+                )
+            )
+        elif anchor in seen:
             found.append(
                 (
                     ("troubleshooting", i),
@@ -218,6 +257,19 @@ def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str]) ->
                     Problem(name, doc.line_of(loc), _dotted(loc), f"no venue file has slug '{rel.slug}'{hint}")
                 )
     return problems
+
+
+def _names(perm: Permission) -> list[tuple[str, str]]:
+    # What a reader or an app could take a permission to be called: its label, aliases and API flags.
+    return [("label", perm.label), *(("aka", alias) for alias in perm.aka)]
+
+
+def _dates(venue: Venue) -> list[tuple[Loc, date]]:
+    # Every date in a venue file that says when something was checked.
+    found: list[tuple[Loc, date]] = [(("verified",), venue.verified), (("facts", "as_of"), venue.facts.as_of)]
+    found += [(("facts", "extra", i, "as_of"), f.as_of) for i, f in enumerate(venue.facts.extra)]
+    found += [(("sources", i, "checked"), s.checked) for i, s in enumerate(venue.sources)]
+    return found
 
 
 def trouble_id(explicit: str | None, first_error: str) -> str:
@@ -277,7 +329,7 @@ def _pattern_help(pattern: str) -> str:
     return {
         r"^[a-z0-9]+(-[a-z0-9]+)*$": "(lower-case letters, digits and single hyphens, e.g. kraken-spot)",
         r"^[a-z0-9]+$": "(a CCXT id: lower-case letters and digits, e.g. krakenfutures)",
-        r"^https://[^\s<>]+$": "(an https:// address)",
+        URL_PATTERN: "(an https:// address of plain URL characters; write others %-encoded)",
     }.get(pattern, f"(pattern {pattern})")
 
 

@@ -1,0 +1,123 @@
+"""What venue text may contain, and what a label means once its spelling tricks are undone.
+
+Venue files come from contributors, some careless and a few hostile. This module holds the rules for
+text from data in one place: the meaning of a label (for the safety rule) and the markup it may carry
+(for the pages). The HTML sanitizer that backs the markup rule up is `sanitize`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from confusable_homoglyphs import confusables
+
+# Characters that change how text looks or reads without being visible: zero-width, soft hyphen,
+# bidirectional controls (Unicode category Cf), and controls other than newline and tab (Cc).
+_INVISIBLE = frozenset({"Cf", "Cc", "Co", "Cs", "Cn"})
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible or control characters in `text`, named as a maintainer can search for them."""
+    return [
+        f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}"
+        for c in text
+        if c not in "\n\t" and unicodedata.category(c) in _INVISIBLE
+    ]
+
+
+def skeleton(text: str) -> str:
+    """`text` as a word list can match it: NFKC, invisible characters removed, look-alike letters
+    mapped to Latin ones (Unicode's confusables data), case folded, runs of non-letters made one space."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = "".join(c for c in folded if unicodedata.category(c) not in _INVISIBLE)
+    folded = "".join(_latin(c) for c in folded)
+    folded = unicodedata.normalize("NFKC", folded).casefold()
+    return " ".join(re.findall(r"\w+", folded))
+
+
+@cache
+def _latin(char: str) -> str:
+    # The Latin letter that a non-Latin letter imitates (Cyrillic а for a), or the letter itself.
+    if char.isascii() or not char.isalpha():
+        return char
+    found = confusables.is_confusable(char, greedy=False, preferred_aliases=["latin"])
+    if not found:
+        return char
+    for glyph in found[0]["homoglyphs"]:
+        if glyph["c"].isascii():
+            return glyph["c"]
+    return char
+
+
+# Words for moving funds out, matched against skeletons: English forms, the API flags venues use
+# (enableWithdrawals, canTransfer, ...) and the Chinese labels some venues' own pages show.
+_FUND_WORDS = re.compile(
+    r"with ?dr[ae]w|trans ?fer|pay ?outs?|\bsend|\bremit|disburs|"
+    r"提现|提幣|提币|转账|轉賬|轉帳|划转|劃轉|出金"
+)
+
+
+def fund_words(text: str) -> str | None:
+    """The word in `text` that speaks of moving funds, however it is spelled, or None."""
+    match = _FUND_WORDS.search(skeleton(text))
+    return match.group(0) if match else None
+
+
+# The levels a forbidden permission may be kept at: off, or read-only levels that move nothing.
+OFF_SETTINGS = frozenset(
+    {"off", "disabled", "disable", "no", "none", "no access", "not allowed", "deny", "denied", "unchecked"}
+    | {"read", "read only", "view", "view only"}
+)
+
+
+def is_off_setting(text: str) -> bool:
+    return skeleton(text) in OFF_SETTINGS
+
+
+# --- Markup in venue text -------------------------------------------------------------------------
+
+# Any tag-like `<`: raw HTML, comments, processing instructions and autolinks (`<javascript:...>`).
+_RAW_HTML = re.compile(r"<[A-Za-z/!?]|<[A-Za-z][A-Za-z0-9+.-]*:")
+# The target of an inline link or image, and of a reference definition.
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S*)", re.MULTILINE)
+# Markdown extensions' directives that read files or change the page: snippets, admonitions, blocks,
+# attribute lists and abbreviations.
+_DIRECTIVES = re.compile(r"-{1,}8<-{1,}|^\s*(!!!|\?\?\?\+?|///)|\{\s*[:.#]|^\s*\*\[", re.MULTILINE)
+
+
+def markup_problem(text: str) -> str | None:
+    """Why `text` cannot be published as venue Markdown, or None when it can."""
+    if found := invisible_characters(text):
+        return f"contains an invisible or control character ({found[0]}); delete it and type the text plainly"
+    if match := _RAW_HTML.search(text):
+        return (
+            f"raw HTML or an autolink {re.match(r'<[^>]{0,40}>?', text[match.start() :]).group(0)!r} is not allowed; "
+            "write Markdown instead (**bold**, `code`, [link](https://...))"
+        )
+    for match in _LINK_TARGET.finditer(text):
+        target = match.group(1) if match.group(1) is not None else match.group(2)
+        if not _allowed_target(target):
+            return f"link target {target!r} is not allowed; links go to https:// addresses or to #sections of the page"
+    if match := _DIRECTIVES.search(text):
+        return (
+            f"{match.group(0).strip()!r} is Markdown-extension syntax (snippets, admonitions, attributes), "
+            "which venue text may not use; write plain Markdown"
+        )
+    return None
+
+
+def line_problem(text: str) -> str | None:
+    """Why `text` cannot stand as a one-line value (a label, a heading, an error string), or None."""
+    if "\n" in text.strip() or "\r" in text:
+        return "must be one line; join the lines or move the detail into a text field"
+    if found := invisible_characters(text):
+        return f"contains an invisible or control character ({found[0]}); delete it and type the text plainly"
+    return None
+
+
+def _allowed_target(target: str) -> bool:
+    # https:// addresses, and the page's own #anchors; nothing that a browser could run or that
+    # leaves through another scheme.
+    return re.fullmatch(r"https://[^\s\"'`<>\\{}()]+|#[A-Za-z0-9_-]+", target) is not None
