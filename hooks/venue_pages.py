@@ -17,8 +17,8 @@ from mkdocs.structure.pages import Page
 
 from venuekit.links import redirects
 from venuekit.sanitize import clean_html
-from venuekit.staging import Staging
 from venuekit.site import Site, build_pages, help_files, load_site, stale_guides, venue_table
+from venuekit.staging import Staging
 from venuekit.validate import VenueErrors
 from venuekit.yamlfile import paused_gc
 

@@ -63,7 +63,9 @@ def withdraw_missing(p: Project) -> str:
 def transfer_mislabelled(p: Project) -> str:
     p.edit(SPOT, "  - label: Earn\n", "  - label: Transfer Funds\n")
     line = _line(p, SPOT, "capability: earn")
-    return f"{SPOT}:{line}: permissions[3].capability: 'Transfer Funds' speaks of moving funds ('transfer' in its label)"
+    return (
+        f"{SPOT}:{line}: permissions[3].capability: 'Transfer Funds' speaks of moving funds ('transfer' in its label)"
+    )
 
 
 def error_claimed_twice(p: Project) -> str:

@@ -69,7 +69,9 @@ def test_scaffold_filled_in_builds_a_guide(project: Project) -> None:
     venuekit(project, "new-venue", "bitstamp", "--product", "spot", "--name", "Bitstamp")
     path = project.root / "exchanges" / "bitstamp-spot.yml"
     example = yaml.safe_load(project.venue("kraken-spot").read_text(encoding="utf-8"))
-    example.update(name="Bitstamp Spot", venue="Bitstamp", slug="bitstamp-spot", ccxt=["bitstamp"], related=[], aliases=[])
+    example.update(
+        name="Bitstamp Spot", venue="Bitstamp", slug="bitstamp-spot", ccxt=["bitstamp"], related=[], aliases=[]
+    )
     path.write_text(yaml.safe_dump(fill(yaml.safe_load(path.read_text(encoding="utf-8")), example)), encoding="utf-8")
     checked = venuekit(project, "validate")
     assert checked.returncode == 0, checked.stderr

@@ -36,7 +36,9 @@ def _exact(value: str) -> str:
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), AfterValidator(_markdown)
 ]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_one_line)]
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_one_line)
+]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 CcxtId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$", max_length=40)]
 # An https address of plain URL characters: nothing that could end a Markdown link or an attribute.
