@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -54,12 +55,23 @@ def main(argv: list[str] | None = None) -> int:
 
 def validate(files: list[Path]) -> int:
     started = time.perf_counter()
+    # Paths are the maintainer's, relative to where they ran `./dev` (which runs us from the project).
+    here = Path(os.environ.get("DEV_CWD") or Path.cwd())
+    wanted: set[str] = set()
+    for given in files:
+        path = (here / given).resolve()
+        if not path.is_file():
+            print(f"{given}: no such file (looked for {path})", file=sys.stderr)
+            return 2
+        if path.parent != (ROOT / "exchanges").resolve() or path.suffix != ".yml":
+            print(f"{given}: not a venue file; venue files are exchanges/*.yml", file=sys.stderr)
+            return 2
+        wanted.add(path.relative_to(ROOT.resolve()).as_posix())
     count = len(files) or len(venue_files(ROOT / "exchanges"))
     try:
         load_venues(ROOT / "exchanges", ROOT)
         load_platform(read_extra(ROOT / "mkdocs.yml"), "mkdocs.yml")
     except VenueErrors as err:
-        wanted = {(Path.cwd() / f).resolve().relative_to(ROOT).as_posix() for f in files}
         problems = [p for p in err.problems if not wanted or p.file in wanted]
         if problems:
             print(VenueErrors(problems).report(), file=sys.stderr)
