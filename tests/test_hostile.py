@@ -21,6 +21,7 @@ SPOT = "exchanges/kraken-spot.yml"
 # Kraken Spot's withdrawal row, as the file has it; attacks rewrite it.
 WITHDRAW_ROW = "  - label: Withdraw\n    group: Funds permissions\n"
 WITHDRAW_STATE = "    capability: withdraw\n    state: forbidden"
+SIGNATURE_ERROR = '  - errors: ["EAPI:Invalid signature"]'
 
 
 def report_for(project: Project) -> str:
