@@ -1,0 +1,99 @@
+"""The second check of the safety rule, on the built pages as a reader sees them.
+
+It shares no code with the validator (`venuekit` is not imported): its own normalisation and its own
+word list, so one mistake cannot pass both checks.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+from pathlib import Path
+
+from conftest import Project
+
+# Its own spelling of "moves funds out", read from what the page shows.
+MOVES_FUNDS = re.compile(r"with\s*draw|trans\s*fer|pay\s*out|\bsend\b|提现|提币|转账|划转", re.IGNORECASE)
+# The states a checklist row can show; only "Never" (or "Keep at" an off level) is safe for those rows.
+SAFE_STATES = re.compile(r"^✗ (Never|Keep at \S.*)$")
+OFF_LEVELS = re.compile(r"^✗ Keep at (Off|Disabled|No access|No|None|Read|Read only|View only)$", re.IGNORECASE)
+# Instructions that would tell a reader to switch a fund-moving permission on.
+TURN_ON = re.compile(
+    r"(turn on|tick|switch on|set to|keep at|choose)\s+(the\s+)?\**\s*(\w+\s+){0,2}?(withdraw|transfer)",
+    re.IGNORECASE,
+)
+
+
+# Cyrillic and Greek letters that pass for Latin ones, folded by this check's own small table.
+LOOK_ALIKES = str.maketrans("аеорсхуіѕԁԝтмнкАЕОРСХУІЅТМНКВαορτνΑΕΟΡΤΝΚΒ", "aeopcxyisdwtmhkAEOPCXYISTMHKBaoptvAEOPTNKB")
+
+
+def plain(fragment: str) -> str:
+    text = re.sub(r"<[^>]+>", " ", fragment)
+    text = unicodedata.normalize("NFKC", html_lib.unescape(text))
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf").translate(LOOK_ALIKES)
+    return " ".join(text.split())
+
+
+def permission_rows(page: str) -> list[tuple[str, str]]:
+    """(permission cell, state cell) of each row of the guide's permission table."""
+    start = page.index('id="permissions"')
+    end = page.index("<h2", start)
+    rows = re.findall(r"<tr>(.*?)</tr>", page[start:end], re.DOTALL)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL) for row in rows]
+    return [(plain(c[0]), plain(c[1])) for c in cells if len(c) >= 2]
+
+
+def guides(built: Project) -> list[Path]:
+    return sorted(
+        p for p in (built.site / "exchanges").glob("*/index.html") if not re.fullmatch(r"[a-z]-[a-z]", p.parent.name)
+    )
+
+
+def test_every_fund_moving_row_on_every_guide_says_never(built: Project) -> None:
+    for path in guides(built):
+        rows = permission_rows(path.read_text(encoding="utf-8"))
+        assert any(state.startswith("✗") for _, state in rows), f"{path}: no permission is marked never"
+        for permission, state in rows:
+            if MOVES_FUNDS.search(permission):
+                assert SAFE_STATES.match(state), f"{path}: '{permission}' shows '{state}', not ✗ Never"
+                if state.startswith("✗ Keep at"):
+                    assert OFF_LEVELS.match(state), f"{path}: '{permission}' is kept at a level that is not off"
+
+
+def test_no_page_tells_a_reader_to_turn_on_a_fund_moving_permission(built: Project) -> None:
+    for path in built.site.rglob("*.html"):
+        text = plain(path.read_text(encoding="utf-8"))
+        for match in TURN_ON.finditer(text):
+            context = text[max(0, match.start() - 60) : match.end() + 60]
+            # "never", "do not", "leave off" before the verb reverse the instruction.
+            assert re.search(r"never|n't|not|no |leave|off|without|only if|except", context, re.IGNORECASE), (
+                f"{path.relative_to(built.site)}: '{context}'"
+            )
+
+
+def test_no_generated_page_carries_script_handlers_or_foreign_links(built: Project) -> None:
+    for path in guides(built) + [
+        built.site / "exchanges" / "index.html",
+        built.site / "compare" / "permissions" / "index.html",
+    ]:
+        page = path.read_text(encoding="utf-8")
+        article = page[page.index("<article") : page.index("</article>")]
+        assert "<script" not in article, path
+        assert not re.search(r"\son[a-z]+\s*=", article), path
+        for href in re.findall(r'href="([^"]*)"', article):
+            assert href.startswith(("https://", "#", "../", "./")) or not re.match(r"[a-z][a-z0-9+.-]*:", href), (
+                f"{path}: link {href!r}"
+            )
+
+
+def test_the_page_check_sees_a_disguised_withdrawal_marked_turn_on() -> None:
+    # The page a bypassed validator would have built: the check must not be fooled by the spelling.
+    page = (
+        '<h2 id="permissions">Permissions</h2><table><tr><td><strong>Withdr\u0430w</strong></td>'
+        "<td>✓ Turn on</td><td>Why</td></tr><tr><td>With\u00addraw</td><td>✓ Turn on</td></tr></table><h2>Next</h2>"
+    )
+    rows = permission_rows(page)
+    assert [bool(MOVES_FUNDS.search(p)) for p, _ in rows] == [True, True]
+    assert not any(SAFE_STATES.match(state) for _, state in rows)
