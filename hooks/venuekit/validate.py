@@ -83,6 +83,9 @@ def _load_venues(directory: Path, root: Path) -> list[LoadedVenue]:
             declared.add(doc.data["slug"])
         venue, found = check_venue(doc, name)
         problems.extend(found)
+        if found:
+            # A file named for its slug still answers for it, so links to it are not blamed as well.
+            declared.add(path.stem)
         if venue is not None:
             loaded.append((LoadedVenue(venue, name), doc))
     problems.extend(_check_across(loaded, declared))

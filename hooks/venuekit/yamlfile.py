@@ -165,6 +165,9 @@ def read_yaml(path: Path) -> YamlDoc:
     loader = _Loader(text)
     try:
         data = _data(loader)
+    except yaml.reader.ReaderError as err:
+        line = text[: err.position].count("\n") + 1
+        raise YamlProblem(line, f"the file contains the control character U+{err.character:04X}; delete it") from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
