@@ -68,19 +68,13 @@ def forbidden_kept_enabled(p: Project) -> str:
     return "permissions[2].setting: forbidden permission 'Withdraw' can only be kept at an off setting, not 'Enabled'"
 
 
-def javascript_link(p: Project) -> str:
-    p.edit(SPOT, "  Create a Kraken Spot API key", "  [click](javascript:alert(1)) Create a Kraken Spot API key")
-    return "summary: link target 'javascript:alert(1' is not allowed"
+def _in_summary(fragment: str, expected: str) -> Callable[[Project], str]:
+    # Hostile text put at the start of the guide's summary, a Markdown field every venue has.
+    def attack(p: Project) -> str:
+        p.edit(SPOT, "  Create a Kraken Spot API key", f"  {fragment}Create a Kraken Spot API key")
+        return f"summary: {expected}"
 
-
-def svg_onload(p: Project) -> str:
-    p.edit(SPOT, "  Create a Kraken Spot API key", "  <svg/onload=alert(1)> Create a Kraken Spot API key")
-    return "summary: raw HTML or an autolink '<svg/onload=alert(1)>' is not allowed"
-
-
-def img_onerror(p: Project) -> str:
-    p.edit(SPOT, "  Create a Kraken Spot API key", "  <img/src=x onerror=alert(1)> Create a Kraken Spot API key")
-    return "summary: raw HTML or an autolink '<img/src=x onerror=alert(1)>' is not allowed"
+    return attack
 
 
 def url_breaks_out(p: Project) -> str:
@@ -89,20 +83,8 @@ def url_breaks_out(p: Project) -> str:
 
 
 def newline_in_error(p: Project) -> str:
-    p.edit(
-        SPOT, '  - errors: ["EAPI:Invalid signature"]', '  - errors: ["EAPI:Invalid signature\\n<script>x</script>"]'
-    )
+    p.edit(SPOT, SIGNATURE_ERROR, SIGNATURE_ERROR.replace('"]', '\\n<script>x</script>"]'))
     return "troubleshooting[1].errors[0]: must be one line"
-
-
-def snippet_line(p: Project) -> str:
-    p.edit(SPOT, "  Create a Kraken Spot API key", "  --8<-- '/etc/passwd'\n\n  Create a Kraken Spot API key")
-    return "summary: '--8<--' is Markdown-extension syntax"
-
-
-def zero_width_in_text(p: Project) -> str:
-    p.edit(SPOT, "  Create a Kraken Spot API key", "  Create a Kraken\u200b Spot API key")
-    return "summary: contains an invisible or control character (U+200B ZERO WIDTH SPACE)"
 
 
 def future_verified(p: Project) -> str:
@@ -156,13 +138,13 @@ CASES: dict[str, Callable[[Project], str]] = {
     "withdraw only in aka": withdraw_only_in_aka,
     "empty capability": empty_capability,
     "forbidden kept at Enabled": forbidden_kept_enabled,
-    "javascript: link": javascript_link,
-    "svg onload": svg_onload,
-    "img onerror": img_onerror,
+    "javascript: link": _in_summary("[click](javascript:alert(1)) ", "link target 'javascript:alert(1' is not allowed"),
+    "svg onload": _in_summary("<svg/onload=alert(1)> ", "raw HTML or an autolink '<svg/onload=alert(1)>' is not"),
+    "img onerror": _in_summary("<img/src=x onerror=alert(1)> ", "raw HTML or an autolink '<img/src=x onerror="),
     "source url breaking out": url_breaks_out,
     "newline in an error string": newline_in_error,
-    "snippet line": snippet_line,
-    "zero-width in text": zero_width_in_text,
+    "snippet line": _in_summary("--8<-- '/etc/passwd'\n\n  ", "'--8<--' is Markdown-extension syntax"),
+    "zero-width in text": _in_summary("\u200b", "contains an invisible or control character (U+200B ZERO WIDTH SPACE)"),
     "future verified date": future_verified,
     "unknown CCXT id": unknown_ccxt_id,
     "troubleshooting id of a section": trouble_id_is_a_section,
