@@ -6,6 +6,7 @@ The events come first; the work is done by the `venuekit` package beside this fi
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from mkdocs.structure.pages import Page
 
 from venuekit.links import redirects
 from venuekit.sanitize import clean_html
-from venuekit.site import Site, build_pages, help_files, load_site, stale_guides, venue_table
+from venuekit.site import Site, build_pages, help_files, load_site, problems_banner, stale_guides, venue_table
 from venuekit.staging import Staging
 from venuekit.validate import VenueErrors
 from venuekit.yamlfile import paused_gc
@@ -27,12 +28,18 @@ _site: Site | None = None
 # `mkdocs build` writes into a staging folder, swapped in by on_shutdown only if the build passed.
 _staging: Staging | None = None
 _command = ""
+# Set for the whole `mkdocs serve` process: serve loads this module afresh for every rebuild, and
+# calls on_startup only once, so the setting lives where every rebuild's module can read it. It holds
+# the serving process's id, so neither a child process nor a hand-set variable turns a build lenient.
+PREVIEW = "VENUE_PAGES_PREVIEW"
 
 
 def on_startup(command: str, dirty: bool) -> None:
     global _command
     # serve builds into its own temporary folder; a dirty build updates site/ in place by design.
     _command = "" if dirty else command
+    if command == "serve":
+        os.environ[PREVIEW] = str(os.getpid())
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -41,10 +48,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _staging = Staging(Path(config.site_dir), strict=bool(config.strict))
         config.site_dir = str(_staging.start())
         logging.getLogger("mkdocs").addHandler(_staging.warnings)
+    # A preview keeps answering while a venue file is broken: that file's page, and a banner on every
+    # page, show its problems until it is fixed. A build refuses it.
+    preview = os.environ.get(PREVIEW) == str(os.getpid())
     try:
-        _site = load_site(Path(config.config_file_path), Path(config.docs_dir), config.extra)
+        _site = load_site(Path(config.config_file_path), Path(config.docs_dir), config.extra, lenient=preview)
     except VenueErrors as err:
         raise PluginError(err.report()) from None
+    if _site.problems:
+        print(f"ERROR   -  {VenueErrors(_site.problems).report()}", file=sys.stderr)
     # The /go/ entry points and former slugs are redirects, written by mkdocs-redirects.
     redirect_maps = config.plugins["redirects"].config["redirect_maps"]
     redirect_maps.update(redirects(_site.guides))
@@ -92,7 +104,9 @@ def on_shutdown() -> None:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     # Pages made from venue data (the generated ones and the home page's table) are sanitised.
     if page.file.generated_by or page.file.src_uri == "index.md":
-        return clean_html(html)
+        html = clean_html(html)
+    if _site is not None and _site.problems:
+        html = problems_banner(_site.problems) + html
     return html
 
 

@@ -38,10 +38,11 @@ class Project:
         assert old in text, f"{relative} no longer contains {old!r}; update the test"
         path.write_text(text.replace(old, new, count), encoding="utf-8")
 
-    def build(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def build(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(self.root / "mkdocs.yml")]
         command += ["-d", str(self.site), *args]
-        return subprocess.run(command, cwd=self.root, env=BUILD_ENV, capture_output=True, text=True, timeout=600)
+        env = {**BUILD_ENV, **(env or {})}
+        return subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True, timeout=600)
 
     def page(self, url: str) -> str:
         return (self.site / url / "index.html").read_text(encoding="utf-8")

@@ -139,6 +139,17 @@ def test_a_failed_build_exits_non_zero_and_leaves_the_previous_site(project: Pro
     assert previous.read_text(encoding="utf-8") == "the previous site"
 
 
+@pytest.mark.parametrize("value", ["1", "0", "true"])
+def test_only_serve_itself_keeps_going_past_a_broken_file(project: Project, value: str) -> None:
+    # Serve marks its own process so that a broken file shows on the page; a build given the same
+    # variable by hand, or inheriting it, still refuses.
+    expected = withdraw_allowed(project)
+    result = project.build(env={"VENUE_PAGES_PREVIEW": value})
+    assert result.returncode != 0
+    assert expected in result.stderr, result.stderr
+    assert not project.site.exists()
+
+
 def test_every_broken_file_is_reported_in_one_run(project: Project) -> None:
     expected = [withdraw_allowed(project), empty_file(project), not_utf8(project), wrong_type(project)]
     result = project.build()

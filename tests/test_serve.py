@@ -77,16 +77,39 @@ def test_saving_a_template_rebuilds_the_guides(served: tuple[Project, str]) -> N
     _wait_for(url, "Where the keys live")
 
 
-def test_a_broken_file_under_serve_is_reported_and_the_fix_is_picked_up(served: tuple[Project, str]) -> None:
+def test_a_broken_file_under_serve_shows_its_error_in_the_browser_until_it_is_fixed(
+    served: tuple[Project, str],
+) -> None:
     project, base = served
     url = base + "exchanges/kraken-spot/"
     _wait_for(url, "Kraken Futures needs a key of its own")
     project.edit("exchanges/kraken-spot.yml", "venue: Kraken\n", "venue: [Kraken\n")
-    log = project.root / "serve.log"
-    deadline = time.monotonic() + 60
-    while "1 problem in the venue files:" not in log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert "exchanges/kraken-spot.yml:32: YAML syntax error" in log.read_text()
+    # The broken venue's own page answers with the error, where its guide was.
+    page = _wait_for(url, "exchanges/kraken-spot.yml:32: YAML syntax error", seconds=30)
+    assert "Kraken Futures needs a key of its own" not in page
+    # Every other page still answers, with a banner naming the problem.
+    other = _wait_for(base + "exchanges/kraken-futures/", "venue-problems", seconds=10)
+    assert "exchanges/kraken-spot.yml:32: YAML syntax error" in other
+    assert "Where keys are made" in other
+    assert "exchanges/kraken-spot.yml:32: YAML syntax error" in (project.root / "serve.log").read_text()
+
     project.edit("exchanges/kraken-spot.yml", "venue: [Kraken\n", "venue: Kraken\n")
     project.edit("exchanges/kraken-spot.yml", "Kraken Futures needs a key of its own.", "Fixed again.")
     _wait_for(url, "Fixed again.")
+    assert "venue-problems" not in _get(base + "exchanges/kraken-futures/")
+
+
+def test_a_safety_rule_break_under_serve_names_the_file_line_and_field(served: tuple[Project, str]) -> None:
+    project, base = served
+    url = base + "exchanges/kraken-spot/"
+    _wait_for(url, "Kraken Futures needs a key of its own")
+    text = (project.root / "exchanges/kraken-spot.yml").read_text(encoding="utf-8")
+    rule = "capability: withdraw\n    state: forbidden"
+    line = text.count("\n", 0, text.index(rule)) + 2
+    project.edit("exchanges/kraken-spot.yml", rule, rule.replace("forbidden", "required"))
+    page = _wait_for(url, f"exchanges/kraken-spot.yml:{line}: permissions[", seconds=30)
+    assert "can move funds out (withdraw) and must be `forbidden`, not `required`" in page
+    # The guide that would have said "turn on" for a withdrawal is not served, not even under preview.
+    assert "Turn on" not in page
+    project.edit("exchanges/kraken-spot.yml", rule.replace("forbidden", "required"), rule)
+    _wait_for(url, "Kraken Futures needs a key of its own")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +18,7 @@ from .compare import index_rows, lifecycle_rows, permission_rows
 from .links import help_index, help_index_schema, index_json, published_links
 from .model import Platform, Requirement
 from .render import Guide, Renderer, make_guide
-from .validate import Problem, VenueErrors, load_venues
+from .validate import RESERVED_SLUGS, Problem, VenueErrors, read_venues
 
 RULE_KINDS = {
     "expiry": "Expiry",
@@ -27,6 +29,8 @@ RULE_KINDS = {
     "other": "Rule",
 }
 PUBLISHERS = {"venue": "the venue's own page", "platform": "a trading platform's guide", "third-party": "third party"}
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 # The navigation lists venues by these ranges of initial letters, so its size never grows.
 LETTER_GROUPS: tuple[tuple[str, str], ...] = (("a", "f"), ("g", "l"), ("m", "r"), ("s", "z"))
@@ -48,6 +52,9 @@ class Site:
     guides: list[Guide]
     renderer: Renderer
     today: date = field(default_factory=date.today)
+    problems: list[Problem] = field(default_factory=list)
+    """Only when loaded with `lenient`: the problems of the files left out, shown on the pages instead."""
+    broken: dict[str, set[str]] = field(default_factory=dict)
 
 
 def letter_group(name: str) -> tuple[str, str]:
@@ -56,14 +63,21 @@ def letter_group(name: str) -> tuple[str, str]:
     return next(((first, last) for first, last in LETTER_GROUPS if initial <= last), LETTER_GROUPS[-1])
 
 
-def load_site(config_file: Path, docs_dir: Path, extra: dict[str, Any], today: date | None = None) -> Site:
-    """Everything a build needs, checked; raises VenueErrors with every problem found."""
+def load_site(
+    config_file: Path, docs_dir: Path, extra: dict[str, Any], today: date | None = None, lenient: bool = False
+) -> Site:
+    """Everything a build needs, checked; raises VenueErrors with every problem found.
+
+    With `lenient` (a preview while a maintainer edits), a venue file with problems is left out instead,
+    and its problems are kept for the pages to show; the platform settings must still be valid."""
     root = config_file.parent
     platform = load_platform(extra, config_file.name)
-    venues = load_venues(root / "exchanges", root)
+    result = read_venues(root / "exchanges", root)
+    if result.problems and not lenient:
+        raise VenueErrors(result.problems)
     renderer = Renderer.for_templates(root / "templates", platform)
-    guides = [make_guide(lv) for lv in venues]
-    return Site(root, docs_dir, platform, guides, renderer, today or date.today())
+    guides = [make_guide(lv) for lv in result.venues]
+    return Site(root, docs_dir, platform, guides, renderer, today or date.today(), result.problems, result.broken)
 
 
 def read_config(config_file: Path) -> dict[str, Any]:
@@ -107,7 +121,7 @@ def build_pages(site: Site) -> list[Page]:
     guide_template = site.renderer.template("guide.md.j2")
     pages = []
     for guide in guides:
-        related = [{"guide": by_slug[r.slug], "link": r} for r in guide.venue.related]
+        related = [{"guide": by_slug[r.slug], "link": r} for r in guide.venue.related if r.slug in by_slug]
         content = guide_template.render(
             platform=site.platform,
             guide=guide,
@@ -138,6 +152,18 @@ def build_pages(site: Site) -> list[Page]:
         members = [g for g in guides if letter_group(g.venue.name) == (first, last)]
         content = site.renderer.render("venue_group.md.j2", guides=members, first=first, last=last)
         pages.append(Page(f"exchanges/{first}-{last}.md", content, group_edit, True))
+    return pages + problem_pages(site, set(by_slug))
+
+
+def problem_pages(site: Site, taken: set[str]) -> list[Page]:
+    """Under a lenient load, a page at each address a broken file's guide would have, showing its problems."""
+    pages = []
+    for name, slugs in sorted(site.broken.items()):
+        found = [p for p in site.problems if p.file == name]
+        for slug in sorted(slugs - taken - RESERVED_SLUGS):
+            if SLUG.fullmatch(slug):
+                content = site.renderer.render("venue_problems.md.j2", file=name, problems=found)
+                pages.append(Page(f"exchanges/{slug}.md", content, _rel(site, site.root / name)))
     return pages
 
 
@@ -163,6 +189,18 @@ def _url(src_uri: str) -> str:
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index")
     return stem + "/"
+
+
+def problems_banner(problems: list[Problem], shown: int = 12) -> str:
+    """The HTML box a preview puts at the top of every page while venue files have problems."""
+    count = len(problems)
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems[:shown])
+    more = f"<li>and {count - shown} more: run <code>./dev validate</code></li>" if count > shown else ""
+    title = f"{count} problem{'s' if count != 1 else ''} in the venue files: their guides are left out"
+    return (
+        f'<div class="admonition failure venue-problems" role="alert"><p class="admonition-title">{title}</p>'
+        f"<ul>{items}{more}</ul></div>"
+    )
 
 
 def venue_table(site: Site) -> str:

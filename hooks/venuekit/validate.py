@@ -58,17 +58,34 @@ def venue_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yml") if not p.name.startswith("_"))
 
 
+@dataclass
+class VenueLoad:
+    """Every venue file read and checked: the venues that passed, and the problems of those that did not."""
+
+    venues: list[LoadedVenue]
+    problems: list[Problem]
+    broken: dict[str, set[str]]
+    """Each file with a problem, and the slugs it answers for (its `slug:` line and its file name)."""
+
+
 def load_venues(directory: Path, root: Path | None = None) -> list[LoadedVenue]:
     """Every venue in `directory`, checked; raises VenueErrors listing all problems in all files."""
+    result = read_venues(directory, root)
+    if result.problems:
+        raise VenueErrors(result.problems)
+    return result.venues
+
+
+def read_venues(directory: Path, root: Path | None = None) -> VenueLoad:
+    """Every venue in `directory`, checked; a file with any problem is left out of `venues`."""
     with paused_gc():
-        return _load_venues(directory, root or directory.parent)
+        return _read_venues(directory, root or directory.parent)
 
 
-def _load_venues(directory: Path, root: Path) -> list[LoadedVenue]:
+def _read_venues(directory: Path, root: Path) -> VenueLoad:
     problems: list[Problem] = []
     loaded: list[tuple[LoadedVenue, YamlDoc]] = []
-    # Slugs of files that failed other checks still count, so one mistake is not reported twice.
-    declared: set[str] = set()
+    broken: dict[str, set[str]] = {}
     prefix = os.path.relpath(directory, root).replace(os.sep, "/") + "/"
     for path in venue_files(directory):
         name = prefix + path.name
@@ -76,22 +93,25 @@ def _load_venues(directory: Path, root: Path) -> list[LoadedVenue]:
             doc = read_yaml(path)
         except YamlProblem as err:
             problems.append(Problem(name, err.line, err.field, err.message))
-            # Its slug still counts, so files that link to it are not reported as well.
-            declared.update(_SLUG_LINE.findall(path.read_bytes().decode("utf-8", "replace")))
+            broken[name] = {path.stem, *_SLUG_LINE.findall(path.read_bytes().decode("utf-8", "replace"))}
             continue
-        if isinstance(doc.data, dict) and isinstance(doc.data.get("slug"), str):
-            declared.add(doc.data["slug"])
         venue, found = check_venue(doc, name)
         problems.extend(found)
         if found:
-            # A file named for its slug still answers for it, so links to it are not blamed as well.
-            declared.add(path.stem)
+            slug = doc.data.get("slug") if isinstance(doc.data, dict) else None
+            broken[name] = {path.stem, *([slug] if isinstance(slug, str) else [])}
         if venue is not None:
             loaded.append((LoadedVenue(venue, name), doc))
-    problems.extend(_check_across(loaded, declared))
-    if problems:
-        raise VenueErrors(problems)
-    return sorted((lv for lv, _ in loaded), key=lambda lv: (lv.venue.name.casefold(), lv.venue.slug))
+    # The slugs of files that failed still count, so links to them are not blamed as well.
+    declared = {lv.venue.slug for lv, _ in loaded}.union(*broken.values())
+    across = _check_across(loaded, declared)
+    problems.extend(across)
+    for lv, _ in loaded:
+        if any(problem.file == lv.name for problem in across):
+            broken.setdefault(lv.name, set()).add(lv.venue.slug)
+    venues = [lv for lv, _ in loaded if lv.name not in broken]
+    venues.sort(key=lambda lv: (lv.venue.name.casefold(), lv.venue.slug))
+    return VenueLoad(venues, sorted(problems), broken)
 
 
 def check_venue(doc: YamlDoc, name: str, today: date | None = None) -> tuple[Venue | None, list[Problem]]:
