@@ -60,7 +60,7 @@ def withdraw_only_in_aka(p: Project) -> str:
 
 def empty_capability(p: Project) -> str:
     p.edit(SPOT, "    capability: earn\n", "    capability: []\n")
-    return "permissions[3].capability"
+    return "permissions[3].capability: needs at least 1 item"
 
 
 def forbidden_kept_enabled(p: Project) -> str:

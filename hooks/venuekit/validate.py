@@ -320,7 +320,9 @@ def _source_refs(value: Any, loc: Loc) -> list[tuple[Loc, str]]:
 
 
 def _problem_from(error: dict[str, Any], doc: YamlDoc, name: str) -> Problem:
-    loc: Loc = tuple(error["loc"])
+    # Pydantic names the branch of a union in the path (`list[str-enum[Capability]]`); a field
+    # name never has brackets, so those parts go.
+    loc: Loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
     kind, given = error["type"], error.get("input")
     msg = error["msg"][0].lower() + error["msg"][1:]
     if kind == "extra_forbidden":
