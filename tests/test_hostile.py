@@ -126,6 +126,12 @@ def tab_indent(p: Project) -> str:
     return f"{SPOT}:{_line(p, SPOT, 'region:')}: a tab indents this line (at `region:`); YAML indents with spaces only"
 
 
+def key_that_looks_like_a_type(p: Project) -> str:
+    # Found by the fuzz test: a key with brackets once crashed the error report.
+    p.edit(SPOT, "steps:\n", '"list[str-enum[x]]": 1\nsteps:\n')
+    return "list[str-enum[x]]: unknown field; valid fields here: name, venue, slug"
+
+
 CASES: dict[str, Callable[[Project], str]] = {
     "zero-width space in Withdraw": _decoy_then_disguised(
         "With\u200bdraw", "permissions[2].label: contains an invisible or control character (U+200B ZERO WIDTH SPACE)"
@@ -152,6 +158,7 @@ CASES: dict[str, Callable[[Project], str]] = {
     "deep nesting": deep_nesting,
     "complex key": complex_key,
     "tab indent": tab_indent,
+    "key with brackets": key_that_looks_like_a_type,
 }
 
 

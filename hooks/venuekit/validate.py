@@ -19,6 +19,7 @@ from .yamlfile import Loc, YamlDoc, YamlProblem, paused_gc, read_yaml
 
 SECTION_IDS = dict(SECTIONS)
 
+_UNION_TAG = re.compile(r"^[a-z][a-z-]*\[.*\]$")
 _SLUG_LINE = re.compile(r"^slug:\s*([a-z0-9-]+)\s*$", re.MULTILINE)
 
 RESERVED_SLUGS = frozenset({"index", "compare", "go", "help", "assets", "search", "contributing", "app-links"})
@@ -320,10 +321,15 @@ def _source_refs(value: Any, loc: Loc) -> list[tuple[Loc, str]]:
 
 
 def _problem_from(error: dict[str, Any], doc: YamlDoc, name: str) -> Problem:
-    # Pydantic names the branch of a union in the path (`list[str-enum[Capability]]`); a field
-    # name never has brackets, so those parts go.
-    loc: Loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
+    # Pydantic names the branch of a union in the path (`list[str-enum[Capability]]`); those parts
+    # go. The last part of an unknown field is the file's own key, whatever it looks like.
     kind, given = error["type"], error.get("input")
+    *path, last = error["loc"] or ("",)
+    if kind != "extra_forbidden":
+        path.append(last)
+    loc: Loc = tuple(part for part in path if not (isinstance(part, str) and _UNION_TAG.match(part)))
+    if kind == "extra_forbidden":
+        loc = (*loc, last)
     msg = error["msg"][0].lower() + error["msg"][1:]
     if kind == "extra_forbidden":
         allowed = _allowed_fields(loc[:-1])
