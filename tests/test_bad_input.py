@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -34,7 +35,8 @@ def unknown_field(p: Project) -> str:
 
 
 def missing_field(p: Project) -> str:
-    p.edit(SPOT, "verified: 2026-11-21\n", "")
+    verified = re.search(r"^verified: .*\n", p.venue("kraken-spot").read_text(encoding="utf-8"), re.M)[0]
+    p.edit(SPOT, verified, "")
     # A missing field has no line of its own: the error points at the top of the file's data.
     line = _line(p, SPOT, "name: Kraken Spot")
     return f"{SPOT}:{line}: verified: required field is missing (The date the whole guide was last checked"

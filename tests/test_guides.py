@@ -43,6 +43,21 @@ def test_every_troubleshooting_entry_has_an_anchor_from_its_error_string(built: 
 
 
 @by_slug
+def test_troubleshooting_opens_with_the_platform_side_checks_that_fit_the_key(built: Project, venue) -> None:
+    html = guide(built, venue.slug)
+    trouble = section(html, "troubleshooting")
+    held = {c.ccxt for c in venue.credentials}
+    first_error = trouble_id(venue.troubleshooting[0].id, venue.troubleshooting[0].errors[0])
+    for check in PLATFORM.checks:
+        shown = f'id="{check.id}"' in trouble
+        assert shown == (check.only is None or check.only in held), f"{venue.slug}: {check.id}"
+        if shown:
+            assert trouble.index(f'id="{check.id}"') < trouble.index(f'id="{first_error}"')
+            assert check.title in visible_text(trouble)
+    assert ("not your login password" in visible_text(trouble)) == ("password" in held)
+
+
+@by_slug
 def test_permission_checklist_shows_each_exact_label_with_its_state(built: Project, venue) -> None:
     rows = re.findall(r"<tr>(.*?)</tr>", section(guide(built, venue.slug), "permissions"), re.DOTALL)
     for permission in venue.permissions:

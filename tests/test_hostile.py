@@ -4,6 +4,7 @@ cannot put live markup on a page, cannot take the build down, and never costs th
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 import time
@@ -53,9 +54,16 @@ def _decoy_then_disguised(label: str, refused: str = "") -> Callable[[Project], 
 
 
 def withdraw_only_in_aka(p: Project) -> str:
-    p.edit(SPOT, WITHDRAW_ROW, "  - label: Funds access\n    group: Funds permissions\n")
+    p.edit(SPOT, WITHDRAW_ROW, "  - label: Funds access\n    group: Funds permissions\n    aka: [Withdraw Funds]\n")
+    p.edit(SPOT, "    article_label: Withdraw Funds\n", "")
     p.edit(SPOT, WITHDRAW_STATE, "    capability: read\n    state: required")
     return "'Funds access' speaks of moving funds ('withdraw' in its aka)"
+
+
+def withdraw_only_in_article_label(p: Project) -> str:
+    p.edit(SPOT, WITHDRAW_ROW, "  - label: Funds access\n    group: Funds permissions\n")
+    p.edit(SPOT, WITHDRAW_STATE, "    capability: read\n    state: required")
+    return "'Funds access' speaks of moving funds ('withdraw' in its article_label)"
 
 
 def empty_capability(p: Project) -> str:
@@ -88,7 +96,8 @@ def newline_in_error(p: Project) -> str:
 
 
 def future_verified(p: Project) -> str:
-    p.edit(SPOT, "verified: 2026-11-21", "verified: 2030-01-01")
+    verified = re.search(r"^verified: .*$", p.venue("kraken-spot").read_text(encoding="utf-8"), re.M)[0]
+    p.edit(SPOT, verified, "verified: 2030-01-01")
     return f"{SPOT}:{_line(p, SPOT, 'verified: 2030')}: verified: 2030-01-01 is in the future"
 
 
@@ -101,7 +110,7 @@ def trouble_id_is_a_section(p: Project) -> str:
     p.edit(
         SPOT, '  - errors: ["EAPI:Invalid signature"]', '  - errors: ["EAPI:Invalid signature"]\n    id: permissions'
     )
-    return "troubleshooting[1].id: 'permissions' is the id of the guide's Permissions section"
+    return "troubleshooting[1].id: 'permissions' does not have the expected form (`error-` then lower-case"
 
 
 def alias_bomb(p: Project) -> str:
@@ -142,6 +151,7 @@ CASES: dict[str, Callable[[Project], str]] = {
     ),
     "full-width Withdraw": _decoy_then_disguised("\uff37ithdraw"),
     "withdraw only in aka": withdraw_only_in_aka,
+    "withdraw only in article_label": withdraw_only_in_article_label,
     "empty capability": empty_capability,
     "forbidden kept at Enabled": forbidden_kept_enabled,
     "javascript: link": _in_summary("[click](javascript:alert(1)) ", "link target 'javascript:alert(1' is not allowed"),

@@ -76,11 +76,26 @@ def test_creation_steps_include_2fa_and_the_copy_once_moment(spot: str, futures:
 
 @pytest.mark.parametrize(
     "error",
-    ["EAPI:Invalid key", "EAPI:Invalid signature", "EAPI:Permission denied", "EGeneral:Permission denied:expired"],
+    [
+        "EAPI:Invalid key",
+        "EAPI:Invalid signature",
+        "EGeneral:Permission denied",
+        "EGeneral:Temporary lockout",
+        "EAPI:Invalid nonce",
+    ],
 )
-def test_spot_troubleshooting_covers_the_four_errors(spot: str, error: str) -> None:
+def test_spot_troubleshooting_covers_kraken_s_key_errors(spot: str, error: str) -> None:
     anchor = "error-" + error.lower().replace(":", "-").replace(" ", "-")
     assert error in visible_text(section(spot, anchor))
+
+
+@pytest.mark.parametrize("former", ["error-eapi-permission-denied", "error-egeneral-permission-denied-expired"])
+def test_links_to_the_corrected_permission_entry_still_land_on_it(spot: str, former: str) -> None:
+    # A third party's `EAPI:Permission denied` was corrected to Kraken's `EGeneral:Permission denied`;
+    # the app's links to the old anchors land on the corrected entry.
+    entry = section(spot, "error-egeneral-permission-denied")
+    assert f'id="{former}"' in entry
+    assert "EAPI:Permission denied" not in visible_text(spot)
 
 
 @pytest.mark.parametrize(

@@ -122,7 +122,7 @@ def test_venue_file_points_editors_at_the_schema_and_follows_it(path) -> None:
 
 
 def test_a_stale_guide_warns_but_never_blocks_the_build(project: Project) -> None:
-    project.edit("exchanges/kraken-spot.yml", "verified: 2026-11-21", "verified: 2020-01-01")
+    project.edit("exchanges/kraken-spot.yml", "verified: 2026-12-03", "verified: 2020-01-01")
     age = (date.today() - date(2020, 1, 1)).days
     result = project.build()
     assert result.returncode == 0, result.stderr

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .model import PlatformCheck
 from .render import Guide
 
 FORMAT_VERSION = 1
@@ -35,6 +36,10 @@ class ErrorEntry(_Model):
     """The entry's anchor id on the guide page."""
     errors: list[str]
     """The exact error strings and codes the entry covers, as the venue returns them."""
+    ccxt_error: str | None = None
+    """The CCXT exception class the platform sees for these errors, where CCXT maps them."""
+    former_ids: list[str] = []
+    """Anchors the entry had before; they still land on it."""
     path: str
     """The entry's address, relative to `site_url`."""
 
@@ -63,6 +68,8 @@ class VenueEntry(_Model):
     sections: dict[str, str]
     """Each section's stable id and address."""
     errors: list[ErrorEntry]
+    checks: dict[str, str] = {}
+    """The platform-side checks shown first in the guide's Troubleshooting: id and address."""
 
 
 class HelpIndex(_Model):
@@ -76,11 +83,12 @@ class HelpIndex(_Model):
     """Error lookup: CCXT id, then exact error string or code, then the entry's address."""
 
 
-def help_index(guides: list[Guide], site_url: str) -> HelpIndex:
+def help_index(guides: list[Guide], site_url: str, checks: list[PlatformCheck] = ()) -> HelpIndex:
     venues = []
     for guide in guides:
         v = guide.venue
         page = guide.url
+        held = {c.ccxt for c in v.credentials}
         venues.append(
             VenueEntry(
                 slug=v.slug,
@@ -96,9 +104,16 @@ def help_index(guides: list[Guide], site_url: str) -> HelpIndex:
                 go={ident: f"go/{ident}/" for ident in v.all_ccxt},
                 sections={sid: f"{page}#{sid}" for sid, _ in guide.sections},
                 errors=[
-                    ErrorEntry(id=anchor, errors=list(t.errors), path=f"{page}#{anchor}")
+                    ErrorEntry(
+                        id=anchor,
+                        errors=list(t.errors),
+                        ccxt_error=t.ccxt_error,
+                        former_ids=list(t.former_ids),
+                        path=f"{page}#{anchor}",
+                    )
                     for anchor, t in zip(guide.trouble_ids, v.troubleshooting, strict=True)
                 ],
+                checks={c.id: f"{page}#{c.id}" for c in checks if c.only is None or c.only in held},
             )
         )
     lookup = {
@@ -124,8 +139,10 @@ def redirects(guides: list[Guide]) -> dict[str, str]:
             found[f"go/{ident}.md"] = target
             for sid, _ in guide.sections:
                 found[f"go/{ident}/{sid}.md"] = f"{target}#{sid}"
-            for anchor in guide.trouble_ids:
+            for anchor, trouble in zip(guide.trouble_ids, guide.venue.troubleshooting, strict=True):
                 found[f"go/{ident}/{anchor}.md"] = f"{target}#{anchor}"
+                for former in trouble.former_ids:
+                    found[f"go/{ident}/{former}.md"] = f"{target}#{anchor}"
         for old in guide.venue.former_slugs:
             found[f"exchanges/{old}.md"] = target
     return found
@@ -138,10 +155,13 @@ def published_links(index: HelpIndex, pages: list[str]) -> list[str]:
         links.add(venue.path)
         links.update(venue.sections.values())
         links.update(entry.path for entry in venue.errors)
+        links.update(f"{venue.path}#{former}" for entry in venue.errors for former in entry.former_ids)
+        links.update(venue.checks.values())
         for go in venue.go.values():
             links.add(go)
             links.update(f"{go}{sid}/" for sid in venue.sections)
             links.update(f"{go}{entry.id}/" for entry in venue.errors)
+            links.update(f"{go}{former}/" for entry in venue.errors for former in entry.former_ids)
         links.update(f"exchanges/{old}/" for old in venue.former_slugs)
     return sorted(f"/{link}" for link in links)
 

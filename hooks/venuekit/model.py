@@ -40,6 +40,7 @@ Label = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_one_line)
 ]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+ERROR_ID = r"^error-[a-z0-9]+(-[a-z0-9]+)*$"
 CcxtId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$", max_length=40)]
 # An https address of plain URL characters: nothing that could end a Markdown link or an attribute.
 URL_PATTERN = r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%!$&*+,;=:@/?#-]*)?$"
@@ -143,6 +144,8 @@ class Source(Strict):
     """Who wrote it: the venue itself, a trading platform, or another third party."""
     checked: date
     """The date someone read the page and checked the facts that cite it (YYYY-MM-DD)."""
+    note: Text | None = None
+    """What the check found where sources disagree: which says what, and what the guide follows."""
 
 
 class Fact(Strict):
@@ -240,8 +243,11 @@ class Permission(Strict):
     """The permission's label exactly as the venue's form shows it."""
     group: Label | None = None
     """The heading the form shows it under, e.g. `Funds`."""
+    article_label: Label | None = None
+    """Where the venue's own help article names it differently from the form, the article's name,
+    e.g. `Withdraw Funds`; the guide shows both, so a reader following either finds the box."""
     aka: list[Label] = []
-    """Other names for it in the venue's documentation, e.g. `Withdraw Funds`."""
+    """Other names for it: API flags, older labels, the form in other languages."""
     setting: Label | None = None
     """For permissions set by choosing an option (radio buttons), the option to choose."""
     capability: Capability | Annotated[list[Capability], Field(min_length=1)]
@@ -326,9 +332,15 @@ class Trouble(Strict):
         min_length=1
     )
     """The exact error strings or codes the venue returns, as the app receives them."""
-    id: Slug | None = None
-    """The entry's anchor id; by default `error-` and the first error string in slug form.
-    Once published, never change it."""
+    ccxt_error: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z]+$", max_length=40)] | None = None
+    """The CCXT exception class the platform sees for these errors, e.g. `PermissionDenied`, as
+    CCXT's error map for the exchange gives it; leave it out where CCXT does not map them."""
+    id: Annotated[str, StringConstraints(pattern=ERROR_ID, max_length=60)] | None = None
+    """The entry's anchor id, `error-...`; by default `error-` and the first error string in slug
+    form. Once published, never change it."""
+    former_ids: list[Annotated[str, StringConstraints(pattern=ERROR_ID, max_length=60)]] = []
+    """Anchors the entry had before, e.g. before its error string was corrected: links to them
+    keep landing here."""
     cause: Text
     """What makes the venue return this error."""
     fix: Text
@@ -428,6 +440,19 @@ class Whitelist(Strict):
     """What users who run the platform on their own server whitelist instead."""
 
 
+class PlatformCheck(Strict):
+    """A failure that is not the venue's: how the key was pasted or shared. Every guide shows it."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^check-[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+    """Its anchor on every guide, `check-...`. Once published, never change it."""
+    title: Label
+    """What went wrong, as the reader would put it."""
+    text: Text
+    """How to tell, and the fix."""
+    only: CcxtField | None = None
+    """Show it only on guides whose key has this value, e.g. `password` for a passphrase."""
+
+
 class Platform(Strict):
     """The platform's own settings: `extra.platform` in mkdocs.yml."""
 
@@ -442,3 +467,5 @@ class Platform(Strict):
     """The app's label for each credential, by CCXT name."""
     stale_after_days: int = Field(default=180, ge=1)
     """A guide verified longer ago than this is reported as stale."""
+    checks: list[PlatformCheck] = []
+    """Failures on the platform's side, shown at the top of every guide's Troubleshooting."""

@@ -169,7 +169,7 @@ def problem_pages(site: Site, taken: set[str]) -> list[Page]:
 
 def help_files(site: Site, site_url: str) -> dict[str, str]:
     """The machine-readable files for the app: the help index and its JSON Schema."""
-    index = help_index(site.guides, site_url)
+    index = help_index(site.guides, site_url, site.platform.checks)
     return {
         "help/index.json": index_json(index),
         "help/index.schema.json": json.dumps(help_index_schema(), indent=1) + "\n",
@@ -180,7 +180,9 @@ def site_links(site: Site, site_url: str) -> list[str]:
     """Every link the site publishes from the current data and docs/, relative to the site's root."""
     pages = [_url(p.src_uri) for p in build_pages(site)]
     pages += [_url(p.relative_to(site.docs_dir).as_posix()) for p in site.docs_dir.rglob("*.md")]
-    return published_links(help_index(site.guides, site_url), [*pages, *help_files(site, site_url)])
+    return published_links(
+        help_index(site.guides, site_url, site.platform.checks), [*pages, *help_files(site, site_url)]
+    )
 
 
 def _url(src_uri: str) -> str:

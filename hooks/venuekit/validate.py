@@ -12,12 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .ccxtids import ccxt_exchanges
-from .model import FUND_MOVING, SECTIONS, URL_PATTERN, Capability, Permission, State, Venue
+from .ccxtids import ccxt_errors, ccxt_exchanges
+from .model import ERROR_ID, FUND_MOVING, URL_PATTERN, Capability, Permission, State, Venue
 from .safety import OFF_SETTINGS, fund_words, is_off_setting
 from .yamlfile import Loc, YamlDoc, YamlProblem, paused_gc, read_yaml
-
-SECTION_IDS = dict(SECTIONS)
 
 _UNION_TAG = re.compile(r"^[a-z][a-z-]*\[.*\]$")
 _SLUG_LINE = re.compile(r"^slug:\s*([a-z0-9-]+)\s*$", re.MULTILINE)
@@ -190,6 +188,17 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
     for i, ident in enumerate(venue.legacy_ccxt):
         if ident in known:
             found.append((("legacy_ccxt", i), f"'{ident}' is a current CCXT id; move it to `ccxt`"))
+    errors = ccxt_errors()
+    for i, entry in enumerate(venue.troubleshooting):
+        if entry.ccxt_error is not None and entry.ccxt_error not in errors:
+            hint = _did_you_mean(entry.ccxt_error, errors)
+            found.append(
+                (
+                    ("troubleshooting", i, "ccxt_error"),
+                    f"'{entry.ccxt_error}' is not an error class of CCXT (the pinned release){hint}; "
+                    "give the class CCXT raises for these errors, e.g. `AuthenticationError` or `PermissionDenied`",
+                )
+            )
     if not any(s.kind == "copy-once" for s in venue.steps):
         found.append((("steps",), "no step has `kind: copy-once`; mark the step where the venue shows the secret"))
     ccxt_fields = [c.ccxt for c in venue.credentials]
@@ -220,16 +229,9 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
             claimed.setdefault(error, i)
     seen: dict[str, int] = {}
     for i, trouble in enumerate(venue.troubleshooting):
+        # Every entry's anchor starts with `error-`, so none can take a section's id.
         anchor = trouble_id(trouble.id, trouble.errors[0])
-        if anchor in SECTION_IDS:
-            found.append(
-                (
-                    ("troubleshooting", i, "id"),
-                    f"'{anchor}' is the id of the guide's {SECTION_IDS[anchor]} section; pick an id that "
-                    "starts with `error-`",
-                )
-            )
-        elif anchor in seen:
+        if anchor in seen:
             found.append(
                 (
                     ("troubleshooting", i),
@@ -237,6 +239,16 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
                 )
             )
         seen[anchor] = i
+    for i, trouble in enumerate(venue.troubleshooting):
+        for j, former in enumerate(trouble.former_ids):
+            if former in seen and seen[former] != i:
+                found.append(
+                    (
+                        ("troubleshooting", i, "former_ids", j),
+                        f"anchor '{former}' is already used by entry {seen[former]}; a former id must be free",
+                    )
+                )
+            seen.setdefault(former, i)
     return found
 
 
@@ -285,7 +297,8 @@ def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str]) ->
 
 def _names(perm: Permission) -> list[tuple[str, str]]:
     # What a reader or an app could take a permission to be called: its label, aliases and API flags.
-    return [("label", perm.label), *(("aka", alias) for alias in perm.aka)]
+    names = [("label", perm.label), *(("aka", alias) for alias in perm.aka)]
+    return names + ([("article_label", perm.article_label)] if perm.article_label else [])
 
 
 def _dates(venue: Venue) -> list[tuple[Loc, date]]:
@@ -360,6 +373,7 @@ def _pattern_help(pattern: str) -> str:
     return {
         r"^[a-z0-9]+(-[a-z0-9]+)*$": "(lower-case letters, digits and single hyphens, e.g. kraken-spot)",
         r"^[a-z0-9]+$": "(a CCXT id: lower-case letters and digits, e.g. krakenfutures)",
+        ERROR_ID: "(`error-` then lower-case letters, digits and single hyphens, e.g. error-invalid-key)",
         URL_PATTERN: "(an https:// address of plain URL characters; write others %-encoded)",
     }.get(pattern, f"(pattern {pattern})")
 
