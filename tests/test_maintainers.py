@@ -139,12 +139,28 @@ def test_stale_report_lists_old_guides_with_a_configurable_age(project: Project)
     report = venuekit(project, "stale", "--days", str(age - 1))
     count = len(list((project.root / "exchanges").glob("*.yml")))
     assert report.returncode == 0
-    assert report.stdout.splitlines() == [
+    assert report.stdout.splitlines()[:3] == [
         f"1 of {count} guides were last verified more than {age - 1} days ago:",
         f"  exchanges/kraken-futures.yml: verified 2026-01-01, {age} days ago",
+        "",
     ]
     fresh = venuekit(project, "stale", "--days", str(age + 1000))
-    assert fresh.stdout.strip() == f"All {count} guides were verified within {age + 1000} days."
+    assert fresh.stdout.splitlines()[0] == f"All {count} guides were verified within {age + 1000} days."
+
+
+def test_stale_report_lists_labels_that_rest_only_on_third_parties(project: Project) -> None:
+    text = project.venue("kraken-spot").read_text(encoding="utf-8")
+    withdraw = text.index("  - label: Withdraw\n")
+    cited = text.index("    sources: [", withdraw)
+    end = text.index("\n", cited)
+    project.venue("kraken-spot").write_text(
+        text[:cited] + "    sources: [haas-kraken-spot]" + text[end:], encoding="utf-8"
+    )
+    report = venuekit(project, "stale").stdout
+    assert "  exchanges/kraken-spot.yml: permissions[2] 'Withdraw' cites only haas-kraken-spot" in report
+    # Labels that also cite one of Kraken's own pages are not listed.
+    assert "kraken-spot.yml: permissions[0]" not in report
+    assert "kraken-spot.yml: location.path" not in report
 
 
 def test_contributing_page_and_readme_show_the_commands() -> None:

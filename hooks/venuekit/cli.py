@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .links import REPAIR, read_ledger, resolve, write_ledger
 from .model import Venue
-from .site import load_platform, load_site, read_config, read_extra, site_links, stale_guides
+from .site import load_platform, load_site, read_config, read_extra, site_links, stale_guides, third_party_labels
 from .validate import VenueErrors, load_venues, venue_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,10 +93,21 @@ def report_stale(days: int | None) -> int:
     limit = site.platform.stale_after_days
     if not stale:
         print(f"All {len(site.guides)} guides were verified within {limit} days.")
+    else:
+        print(f"{len(stale)} of {len(site.guides)} guides were last verified more than {limit} days ago:")
+        for guide, age in stale:
+            print(f"  {guide.source_file}: verified {guide.venue.verified.isoformat()}, {age} days ago")
+    unchecked = [(guide, third_party_labels(guide.venue)) for guide in site.guides]
+    unchecked = [(guide, found) for guide, found in unchecked if found]
+    if not unchecked:
+        print("Every form label cites at least one of the venue's own pages.")
         return 0
-    print(f"{len(stale)} of {len(site.guides)} guides were last verified more than {limit} days ago:")
-    for guide, age in stale:
-        print(f"  {guide.source_file}: verified {guide.venue.verified.isoformat()}, {age} days ago")
+    count = sum(len(found) for _, found in unchecked)
+    print(f"\n{count} form labels in {len(unchecked)} guides rest only on third-party sources;")
+    print("check them on the venue's own pages and cite those:")
+    for guide, found in unchecked:
+        for field, label, refs in found:
+            print(f"  {guide.source_file}: {field} '{label}' cites only {', '.join(refs)}")
     return 0
 
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from .compare import index_rows, lifecycle_rows, permission_rows
 from .links import help_index, help_index_schema, index_json, published_links
-from .model import Platform, Requirement
+from .model import Platform, Requirement, Venue
 from .render import Guide, Renderer, make_guide
 from .validate import RESERVED_SLUGS, Problem, VenueErrors, read_venues
 
@@ -111,6 +111,20 @@ def stale_guides(site: Site) -> list[tuple[Guide, int]]:
     limit = site.platform.stale_after_days
     aged = [(g, (site.today - g.venue.verified).days) for g in site.guides]
     return sorted(((g, age) for g, age in aged if age > limit), key=lambda item: -item[1])
+
+
+def third_party_labels(venue: Venue) -> list[tuple[str, str, list[str]]]:
+    """The form labels a reader is told to look for whose every cited source is someone other than
+    the venue: (field, label, source ids). The venue's own pages are the ones to check them against."""
+    publisher = {s.id: s.publisher for s in venue.sources}
+    cited: list[tuple[str, str, list[str]]] = []
+    cited += [(f"permissions[{i}]", p.label, p.sources) for i, p in enumerate(venue.permissions)]
+    cited += [(f"settings[{i}]", s.label, s.sources) for i, s in enumerate(venue.settings)]
+    cited += [(f"credentials[{i}]", c.label, c.sources) for i, c in enumerate(venue.credentials)]
+    cited.append(("location.path", " › ".join(venue.location.path.labels), venue.location.path.sources))
+    if venue.ip_whitelist.field:
+        cited.append(("ip_whitelist", venue.ip_whitelist.field, venue.ip_whitelist.sources))
+    return [(f, label, refs) for f, label, refs in cited if all(publisher[r] != "venue" for r in refs)]
 
 
 def build_pages(site: Site) -> list[Page]:
