@@ -4,8 +4,11 @@ have an entry on its guide.
 For each venue file, "relevant" is every string or code that CCXT's error map for the venue's ids
 (the pinned release) sends to AuthenticationError, PermissionDenied, AccountSuspended or
 InvalidNonce (or a subclass), counted once; "covered" is those a troubleshooting entry lists
-(a broad CCXT key counts as covered when an entry's error contains it). Errors of the venue's own
-code list that CCXT does not map are not counted here: the guide's sources are the check for them.
+(a broad CCXT key counts as covered when an entry's error contains it); "left out" is those that
+bench/errors-left-out.yml lists with the reason a reader cannot cause or fix them (margin-only,
+sub-account endpoints, withdrawals, not in the venue's own documentation, ...). Coverage is
+covered / (relevant - left out). Errors of the venue's own code list that CCXT does not map are
+not counted here: the guide's sources are the check for them.
 
 Run with `./dev bench errors` (or `python bench/errors.py [--exchanges DIR]` with hooks/ on the
 path); it prints a table, writes it to bench/errors.md, and with `--missing` lists what is uncovered.
@@ -20,13 +23,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
 
+import yaml  # noqa: E402
+
 from venuekit.ccxtmap import error_map  # noqa: E402
 from venuekit.validate import read_venues  # noqa: E402
 
 RESULTS = ROOT / "bench" / "errors.md"
+LEFT_OUT = ROOT / "bench" / "errors-left-out.yml"
 
 
-def coverage(directory: Path) -> list[tuple[str, int, int, list[str]]]:
+def left_out() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(LEFT_OUT.read_text(encoding="utf-8")) or {} if LEFT_OUT.exists() else {}
+
+
+def coverage(directory: Path) -> list[tuple[str, int, int, int, list[str]]]:
+    skipped = left_out()
     rows = []
     for venue in read_venues(directory, directory.parent).venues:
         v = venue.venue
@@ -36,24 +47,29 @@ def coverage(directory: Path) -> list[tuple[str, int, int, list[str]]]:
             mapping = error_map(ident, v.product.value)
             for key, name, broad in mapping.key_errors():
                 relevant.setdefault(key, (name, broad))
-        missing = [
-            f"{key} ({name})"
+        uncovered = [
+            (key, name)
             for key, (name, broad) in relevant.items()
             if not (any(key in e for e in errors) if broad else key in errors)
         ]
-        rows.append((v.slug, len(relevant) - len(missing), len(relevant), missing))
+        reasons = skipped.get(v.slug, {})
+        missing = [f"{key} ({name})" for key, name in uncovered if str(key) not in reasons]
+        covered = len(relevant) - len(uncovered)
+        rows.append((v.slug, covered, len(uncovered) - len(missing), len(relevant), missing))
     return rows
 
 
-def table(rows: list[tuple[str, int, int, list[str]]]) -> str:
-    out = ["| Guide | Covered | Relevant | Coverage |", "|---|--:|--:|--:|"]
-    for slug, covered, relevant, _ in rows:
-        share = f"{covered / relevant:.0%}" if relevant else "n/a"
-        out.append(f"| {slug} | {covered} | {relevant} | {share} |")
-    covered = sum(r[1] for r in rows)
-    relevant = sum(r[2] for r in rows)
-    out.append(f"| **all** | {covered} | {relevant} | {covered / relevant:.0%} |")
+def table(rows: list[tuple[str, int, int, int, list[str]]]) -> str:
+    out = ["| Guide | Covered | Left out, with reason | CCXT key errors | Coverage |", "|---|--:|--:|--:|--:|"]
+    for slug, covered, skipped, relevant, _ in rows:
+        out.append(f"| {slug} | {covered} | {skipped} | {relevant} | {_share(covered, relevant - skipped)} |")
+    covered, skipped, relevant = (sum(r[i] for r in rows) for i in (1, 2, 3))
+    out.append(f"| **all** | {covered} | {skipped} | {relevant} | {_share(covered, relevant - skipped)} |")
     return "\n".join(out)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "n/a"
 
 
 def main() -> int:
@@ -66,7 +82,7 @@ def main() -> int:
     text = table(rows)
     print(text)
     if args.missing:
-        for slug, _, _, missing in rows:
+        for slug, *_, missing in rows:
             print(f"\n{slug}: {', '.join(missing) or 'none'}")
     if not args.no_write:
         RESULTS.write_text(
