@@ -233,6 +233,53 @@ def test_queries_with_api_find_the_guides(visit: Visit, query: str) -> None:
     assert not visit.errors
 
 
+PASTED = {
+    # As the platform shows it: the venue's JSON, a code with the venue's name, a bare string,
+    # CCXT's message (exchange id, then the body).
+    '{"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."}': "exchanges/binance-spot/#error-2015",
+    "binance -2015": "exchanges/binance-spot/#error-2015",
+    "EAPI:Invalid key": "exchanges/kraken-spot/#error-eapi-invalid-key",
+    'kraken {"error":["EGeneral:Permission denied"]}': "exchanges/kraken-spot/#error-egeneral-permission-denied",
+    "50111": "exchanges/okx/#error-50111",
+    "INVALID_SIGNATURE": "exchanges/gate/#error-invalid-signature",
+}
+
+
+@pytest.mark.parametrize("reader", ["visit", "phone"])
+@pytest.mark.parametrize(("pasted", "target"), PASTED.items(), ids=list(PASTED))
+def test_a_pasted_error_lands_on_its_entry(
+    request: pytest.FixtureRequest, reader: str, pasted: str, target: str
+) -> None:
+    visit: Visit = request.getfixturevalue(reader)
+    page = visit.open("")
+    box = page.get_by_label("Paste the error")
+    box.fill(pasted)
+    expect(page.locator(".error-lookup-first")).to_have_attribute("href", visit.base_url + target)
+    box.press("Enter")
+    expect(page).to_have_url(visit.base_url + target)
+    expect(page.locator("#" + target.split("#")[1])).to_be_in_viewport()
+    assert not visit.errors
+
+
+def test_the_box_on_a_guide_prefers_that_guides_venue(visit: Visit) -> None:
+    page = visit.open("exchanges/binance-usdm-futures/")
+    page.get_by_label("Paste the error").fill("-2015")
+    expect(page.locator(".error-lookup-first")).to_have_attribute(
+        "href", visit.base_url + "exchanges/binance-usdm-futures/#error-2015"
+    )
+    # The same code on other guides is offered too.
+    expect(page.locator("form.error-lookup output")).to_contain_text("Binance Spot & Margin")
+
+
+def test_an_unknown_error_says_so_instead_of_guessing(visit: Visit) -> None:
+    page = visit.open("")
+    page.get_by_label("Paste the error").fill("Something no venue says")
+    expect(page.locator("form.error-lookup output")).to_have_text(
+        "No guide lists this exact message. Search the site for its words instead."
+    )
+    expect(page.locator(".error-lookup-first")).to_have_count(0)
+
+
 def test_a_deep_link_to_an_error_shows_it(visit: Visit) -> None:
     page = visit.open("go/binance/error-2015/")
     expect(page).to_have_url(visit.base_url + "exchanges/binance-spot/#error-2015")

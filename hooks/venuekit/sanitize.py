@@ -7,13 +7,16 @@ from __future__ import annotations
 import nh3
 
 # What the guide, index, comparison and letter-range templates produce, and nothing more.
-_TAGS = nh3.ALLOWED_TAGS | {"svg", "path", "label", "select", "option", "output"}
+_TAGS = nh3.ALLOWED_TAGS | {"svg", "path", "label", "select", "option", "output", "form", "input"}
 _ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir", "scope", "colspan", "rowspan"},
     "a": {"href", "rel"},
     "svg": {"viewBox", "xmlns", "width", "height", "fill"},
     "path": {"d", "fill"},
     "option": {"value"},
+    "label": {"for"},
+    "output": {"for"},
+    "input": {"type", "autocomplete", "spellcheck", "placeholder"},
     "ol": {"start"},
 }
 

@@ -1,0 +1,114 @@
+// "Paste your error": finds the troubleshooting entry for an exact error string or code, as the
+// platform shows it (alone, with the venue's name, or inside the JSON the venue sent), in the
+// errors the site publishes in help/index.json. No library; the index loads on the first keystroke.
+(function () {
+  const forms = Array.from(document.querySelectorAll("form.error-lookup"));
+  if (!forms.length) return;
+  const config = JSON.parse(document.getElementById("__config").textContent);
+  const root = new URL(config.base.replace(/\/?$/, "/"), location.href);
+  let loading = null;
+
+  function load() {
+    loading ??= fetch(new URL("help/index.json", root))
+      .then((response) => response.json())
+      .then((index) => {
+        const byError = new Map();
+        for (const venue of index.venues) {
+          for (const entry of venue.errors) {
+            for (const error of entry.errors) {
+              for (const key of [error, error.toLowerCase()]) {
+                if (!byError.has(key)) byError.set(key, []);
+                byError.get(key).push({ venue, entry, error });
+              }
+            }
+          }
+        }
+        return { venues: index.venues, byError };
+      });
+    return loading;
+  }
+
+  // What in the pasted text could be the error: the whole text, every value of any JSON in it,
+  // every quoted string, and every word.
+  function candidates(text) {
+    const found = [text.trim()];
+    const walk = (value) => {
+      if (value === null || value === undefined) return;
+      if (typeof value === "object") Object.values(value).forEach(walk);
+      else found.push(String(value));
+    };
+    const brace = text.search(/[{[]/);
+    if (brace >= 0) {
+      try {
+        walk(JSON.parse(text.slice(brace)));
+      } catch (error) {
+        // Not JSON after all: the quoted strings and words below still count.
+      }
+    }
+    for (const match of text.matchAll(/"([^"]+)"/g)) found.push(match[1]);
+    found.push(...text.split(/\s+/).map((word) => word.replace(/^[,;'"]+|[,;'"]+$/g, "")));
+    return found.filter((item) => item.length > 0);
+  }
+
+  // A venue the reader named (by CCXT id, name or slug), else the guide the box is on.
+  function hinted(venues, text, here) {
+    const words = text.toLowerCase().split(/[^a-z0-9-]+/);
+    const named = venues.find((v) => v.ccxt.some((id) => words.includes(id)) || words.includes(v.slug));
+    return named ? named.slug : here;
+  }
+
+  function lookup(data, text, here) {
+    const prefer = hinted(data.venues, text, here);
+    for (const candidate of candidates(text)) {
+      const hits = data.byError.get(candidate) || data.byError.get(candidate.toLowerCase());
+      if (!hits) continue;
+      const unique = hits.filter((hit, i) => hits.findIndex((h) => h.entry === hit.entry) === i);
+      const ranked = [...unique.filter((h) => h.venue.slug === prefer), ...unique.filter((h) => h.venue.slug !== prefer)];
+      return ranked;
+    }
+    return [];
+  }
+
+  function show(form, hits, text) {
+    const output = form.querySelector("output");
+    output.textContent = "";
+    if (!text.trim()) return;
+    if (!hits.length) {
+      output.textContent = "No guide lists this exact message. Search the site for its words instead.";
+      return;
+    }
+    hits.forEach((hit, i) => {
+      const link = document.createElement("a");
+      link.href = new URL(hit.entry.path, root).href;
+      link.className = i === 0 ? "error-lookup-first" : "";
+      link.textContent = `${hit.error}: ${hit.venue.name}, Troubleshooting`;
+      const line = document.createElement("span");
+      line.className = "error-lookup-hit";
+      if (i > 0) line.append(i === 1 ? "Also: " : "");
+      line.append(link);
+      output.append(line);
+    });
+  }
+
+  for (const form of forms) {
+    const input = form.querySelector("input");
+    const here = form.dataset.venue || "";
+    let hits = [];
+    input.addEventListener("input", () => {
+      const text = input.value;
+      load().then((data) => {
+        if (input.value !== text) return;
+        hits = lookup(data, text, here);
+        show(form, hits, text);
+      });
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      load().then((data) => {
+        hits = lookup(data, input.value, here);
+        show(form, hits, input.value);
+        if (hits.length) location.href = new URL(hits[0].entry.path, root).href;
+      });
+    });
+  }
+})();
