@@ -57,6 +57,18 @@ def test_troubleshooting_opens_with_the_platform_side_checks_that_fit_the_key(bu
     assert ("not your login password" in visible_text(trouble)) == ("password" in held)
 
 
+def test_search_snippets_carry_no_citation_numbers(built: Project) -> None:
+    # Citation links are left out of the search index, so a result does not end "...retrying. 375".
+    import json
+
+    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    guides = [d for d in index["docs"] if d["location"].startswith("exchanges/") and "#error-" in d["location"]]
+    assert len(guides) > 50
+    trailing = [d["location"] for d in guides if re.search(r"[.)]\s*\d+\s*(</p>)?\s*$", d["text"])]
+    assert not trailing, trailing[:5]
+    assert not [d["location"] for d in index["docs"] if "Paste the error" in d["text"]]
+
+
 @by_slug
 def test_permission_checklist_shows_each_exact_label_with_its_state(built: Project, venue) -> None:
     rows = re.findall(r"<tr>(.*?)</tr>", section(guide(built, venue.slug), "permissions"), re.DOTALL)

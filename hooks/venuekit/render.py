@@ -53,7 +53,7 @@ class Guide:
         for ident in ids:
             number = self.citations[ident]
             title = escape_label(sources[number - 1].title).replace('"', "'")
-            links.append(f'[{number}](#source-{ident}){{ .cite title="Source: {title}" }}')
+            links.append(f'[{number}](#source-{ident}){{ .cite title="Source: {title}" data-search-exclude }}')
         return "".join(links)
 
 
