@@ -223,6 +223,17 @@ def test_the_words_that_broke_lunr_break_only_the_unpatched_worker(visit: Visit,
         assert any("reading '_index'" in w for w in warnings)
 
 
+@pytest.mark.parametrize("query", ["-2015", "binance -2015"])
+def test_an_error_code_with_a_minus_is_searched_as_a_code(visit: Visit, query: str) -> None:
+    # lunr reads a leading minus as NOT; the site's worker reads it as part of the code.
+    page = visit.open("")
+    page.get_by_placeholder("Search").click()
+    page.keyboard.type(query)
+    first = page.locator(".md-search-result__item").first
+    expect(first).to_contain_text("-2015")
+    expect(first).to_contain_text("Binance")
+
+
 @pytest.mark.parametrize("query", ["API key", "Invalid API-key", "api", "APIv4", "a"])
 def test_queries_with_api_find_the_guides(visit: Visit, query: str) -> None:
     page = visit.open("")

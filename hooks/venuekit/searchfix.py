@@ -8,7 +8,8 @@ and '3' → 4 both get the key "01234", and minimisation merges two different no
 those nodes (any query starting with "a") fails with
 `TypeError: Cannot read properties of undefined (reading '_index')`.
 
-Ending each child id with a comma makes the key unambiguous. The fix is found by its shape in the
+Ending each child id with a comma makes the key unambiguous. A second change reads a minus before
+a digit as part of an error code (`-2015`), not as lunr's NOT. The fix is found by its shape in the
 minified worker; if a Material release changes that code, `patch_lunr` raises, the build fails, and
 the search test says whether the new release still needs it.
 """
@@ -24,20 +25,27 @@ _TO_STRING = re.compile(
     r"(\w+)=0;\5<\4;\5\+\+\)\{var (\w+)=\3\[\5\],(\w+)=this\.edges\[\6\];)\2=\2\+\6\+\7\.id(\}return \2\})"
 )
 FIXED = '+","'
+# The query parser, `function ue(t,e=r=>r){return t.trim().split(...`: a leading minus means NOT.
+_QUERY = re.compile(r'(function \w+\((\w+),\w+=\w+=>\w+\)\{return \2\.trim\(\))(\.split\(/"\(\[\^"\]\+\)"/g\))')
+# An error code such as -2015 is a number, not "NOT 2015": drop a minus that comes before a digit.
+MINUS = r'.replace(/(^|\s)-(?=\d)/g,"$1")'
 
 
 def patch_lunr(js: str) -> str:
-    """The worker's code with lunr's token-graph key made unambiguous; unchanged if already fixed."""
-    if _fixed(js):
-        return js
-    patched, count = _TO_STRING.subn(lambda m: f"{m[1]}{m[2]}={m[2]}+{m[6]}+{m[7]}.id{FIXED}{m[8]}", js)
-    if count != 1:
-        raise ValueError(
-            "lunr's TokenSet.toString was not found in Material's search worker; check whether this "
-            "Material release still needs venuekit.searchfix (tests/test_search.py tells)"
-        )
-    return patched
-
-
-def _fixed(js: str) -> bool:
-    return bool(re.search(r"\.id\+\",\"\}return \w+\}", js))
+    """The worker's code with lunr's token-graph key made unambiguous and error codes read as
+    numbers; unchanged if already fixed."""
+    if not re.search(r"\.id\+\",\"\}return \w+\}", js):
+        js, count = _TO_STRING.subn(lambda m: f"{m[1]}{m[2]}={m[2]}+{m[6]}+{m[7]}.id{FIXED}{m[8]}", js)
+        if count != 1:
+            raise ValueError(
+                "lunr's TokenSet.toString was not found in Material's search worker; check whether this "
+                "Material release still needs venuekit.searchfix (tests/test_browser.py tells)"
+            )
+    if MINUS not in js:
+        js, count = _QUERY.subn(lambda m: f"{m[1]}{MINUS}{m[3]}", js)
+        if count != 1:
+            raise ValueError(
+                "Material's query parser was not found in its search worker; update venuekit.searchfix "
+                "so that a code such as -2015 is still searched as a number"
+            )
+    return js
