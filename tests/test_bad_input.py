@@ -102,9 +102,16 @@ def not_utf8(p: Project) -> str:
     return "exchanges/latin1.yml:2: the file is not UTF-8 (byte 0xe9); save it as UTF-8"
 
 
+def slug_not_file_name(p: Project) -> str:
+    # Found by the fuzz test: a changed slug was reported only as a broken link from Kraken Futures.
+    p.edit(SPOT, "slug: kraken-spot\n", "slug: kraken-pro\n")
+    return f"{SPOT}:{_line(p, SPOT, 'slug: kraken-pro')}: slug: 'kraken-pro' is not the file's name 'kraken-spot'"
+
+
 CASES: dict[str, Callable[[Project], str]] = {
     "YAML syntax error": syntax_error,
     "duplicate key": duplicate_key,
+    "slug not the file name": slug_not_file_name,
     "unknown field": unknown_field,
     "missing required field": missing_field,
     "wrong type": wrong_type,

@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -122,6 +122,15 @@ def check_venue(doc: YamlDoc, name: str, today: date | None = None) -> tuple[Ven
     except ValidationError as err:
         return None, [_problem_from(e, doc, name) for e in err.errors()]
     found = _check_rules(venue, doc.data, today or date.today())
+    stem = PurePosixPath(name).stem
+    if venue.slug != stem:
+        found.append(
+            (
+                ("slug",),
+                f"'{venue.slug}' is not the file's name '{stem}'; a guide's slug and file name are the same. "
+                "To rename a published guide, rename the file too and keep the old slug in `former_slugs`",
+            )
+        )
     return venue, [Problem(name, doc.line_of(loc), _dotted(loc), msg) for loc, msg in found]
 
 
