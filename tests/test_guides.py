@@ -57,6 +57,17 @@ def test_troubleshooting_opens_with_the_platform_side_checks_that_fit_the_key(bu
     assert ("not your login password" in visible_text(trouble)) == ("password" in held)
 
 
+@by_slug
+def test_the_sources_end_with_a_review_trail_per_section(built: Project, venue) -> None:
+    text = visible_text(section(guide(built, venue.slug), "sources"))
+    assert "Review trail: the sources behind each section" in text
+    numbers = {s.id: i for i, s in enumerate(venue.sources, start=1)}
+    cited = sorted({numbers[r] for p in venue.permissions for r in p.sources})
+    assert f"Permissions {', '.join(map(str, cited))}" in text
+    own = any(s.publisher == "venue" for s in venue.sources if numbers[s.id] in cited)
+    assert (f"Permissions {', '.join(map(str, cited))} (none from {venue.venue} itself)" in text) == (not own)
+
+
 def test_search_snippets_carry_no_citation_numbers(built: Project) -> None:
     # Citation links are left out of the search index, so a result does not end "...retrying. 375".
     import json

@@ -22,6 +22,37 @@ _OPTIONAL = {
     "faq": "faq",
 }
 
+# The venue-file fields whose facts each section shows.
+_SECTION_FIELDS = {
+    "quick-facts": ("facts",),
+    "related": ("related",),
+    "prerequisites": ("prerequisites",),
+    "where": ("location",),
+    "steps": ("steps",),
+    "permissions": ("permissions",),
+    "settings": ("settings",),
+    "ip-whitelist": ("ip_whitelist",),
+    "credentials": ("credentials",),
+    "key-rules": ("rules",),
+    "security": ("warnings", "tips"),
+    "pitfalls": ("pitfalls",),
+    "troubleshooting": ("troubleshooting",),
+    "faq": ("faq",),
+}
+
+
+def _cited(value: object) -> set[str]:
+    if isinstance(value, dict):
+        found = set(value.get("sources") or ())
+        for key, item in value.items():
+            if key != "sources":
+                found |= _cited(item)
+        return found
+    if isinstance(value, list):
+        return set().union(*(_cited(item) for item in value)) if value else set()
+    return set()
+
+
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}<>|#"})
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 
@@ -36,6 +67,23 @@ class Guide:
     trouble_ids: tuple[str, ...]
     forbidden: tuple[Permission, ...]
     citations: dict[str, int]
+
+    @property
+    def review(self) -> list[tuple[str, str, list[int], date, bool]]:
+        """The review trail: for each section shown, the sources its facts cite (by number), the
+        oldest date one of them was checked, and whether one of them is the venue's own page."""
+        data = self.venue.model_dump()
+        by_id = {s.id: s for s in self.venue.sources}
+        trail = []
+        for sid, title in self.sections:
+            refs: set[str] = set()
+            for field in _SECTION_FIELDS.get(sid, ()):
+                refs |= _cited(data[field])
+            if refs:
+                numbers = sorted(self.citations[r] for r in refs)
+                oldest = min(by_id[r].checked for r in refs)
+                trail.append((sid, title, numbers, oldest, any(by_id[r].publisher == "venue" for r in refs)))
+        return trail
 
     @property
     def src_uri(self) -> str:
