@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.database import DirectoryBasedExampleDatabase
+from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
 
 from conftest import ROOT, Project, copy_project
 from venuekit.site import build_pages, load_site, read_extra
@@ -25,6 +25,9 @@ from venuekit.validate import VenueErrors
 SPOT = ROOT / "exchanges" / "kraken-spot.yml"
 LINES = SPOT.read_text(encoding="utf-8").splitlines(keepends=True)
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
+# The normal suite replays the corpus without changing it; a long run (FUZZ_EXAMPLES) adds its finds.
+CORPUS = DirectoryBasedExampleDatabase(str(Path(__file__).parent / "fuzz-corpus"))
+DATABASE = CORPUS if "FUZZ_EXAMPLES" in os.environ else ReadOnlyDatabase(CORPUS)
 
 # What attackers and careless editors type: markup, directives, look-alikes, YAML structure.
 HOSTILE = [
@@ -103,7 +106,7 @@ def fuzz_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
-    database=DirectoryBasedExampleDatabase(str(Path(__file__).parent / "fuzz-corpus")),
+    database=DATABASE,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(changes=st.lists(edits, min_size=1, max_size=3))
