@@ -58,7 +58,7 @@ def test_every_error_is_found_by_exact_lookup(index: dict) -> None:
     for ident, errors in index["errors"].items():
         for error, path in errors.items():
             assert index["site_url"] + path == help_url(index, ident, error)
-            for wrapped in (json.dumps({"error": [error], "result": {}}), f"{ident} {error} (HTTP 401)"):
+            for wrapped in (json.dumps({"error": [error], "result": {}}), f"{ident} {error} (as the platform logged it)"):
                 assert index["site_url"] + path == help_url(index, ident, wrapped), f"{ident}: {wrapped}"
 
 
@@ -106,6 +106,8 @@ def test_ledger_holds_every_link_the_site_publishes() -> None:
 def test_a_renamed_venue_keeps_its_old_address(project: Project) -> None:
     project.edit("exchanges/kraken-spot.yml", "slug: kraken-spot\n", "slug: kraken-pro\nformer_slugs: [kraken-spot]\n")
     project.edit("exchanges/kraken-futures.yml", "  - slug: kraken-spot\n", "  - slug: kraken-pro\n")
+    # The file is renamed with its slug, as `former_slugs` documents.
+    project.venue("kraken-spot").rename(project.venue("kraken-pro"))
     result = project.build()
     assert result.returncode == 0, result.stderr
     assert resolve(project.site, "/exchanges/kraken-spot/#permissions") is None
