@@ -83,7 +83,7 @@ class HelpIndex(_Model):
     """Error lookup: CCXT id, then exact error string or code, then the entry's address."""
 
 
-def help_index(guides: list[Guide], site_url: str, checks: list[PlatformCheck] = ()) -> HelpIndex:
+def help_index(guides: list[Guide], site_url: str, checks: list[PlatformCheck] | None = None) -> HelpIndex:
     venues = []
     for guide in guides:
         v = guide.venue
@@ -113,7 +113,7 @@ def help_index(guides: list[Guide], site_url: str, checks: list[PlatformCheck] =
                     )
                     for anchor, t in zip(guide.trouble_ids, v.troubleshooting, strict=True)
                 ],
-                checks={c.id: f"{page}#{c.id}" for c in checks if c.only is None or c.only in held},
+                checks={c.id: f"{page}#{c.id}" for c in checks or [] if c.only is None or c.only in held},
             )
         )
     lookup = {
