@@ -2,9 +2,10 @@
 
 Run with `./dev bench` (add `--sizes 10 100` for a quicker run). For each size it reports the build
 time, the time spent in the project's own code (the venue hook's events: loading, validating and
-rendering) against MkDocs' total, the mean and largest HTML size of a guide page, and the size of
-the search index; at 100 venues also the time from saving a venue file to the rebuilt page under
-`mkdocs serve`. It prints a table and writes it to bench/results.md.
+rendering) against MkDocs' total, the mean and largest HTML size of a guide page, the size of the
+search index and what a reader's first search downloads (the index and the search worker); at
+100 venues also the time from saving a venue file to the rebuilt page under `mkdocs serve`. It
+prints a table and writes it to bench/results.md.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Result:
     guide_mean: float
     guide_max: int
     search_index: int
+    first_search: int
     pages: int
     serve: float | None = None
 
@@ -73,6 +75,37 @@ def make_project(count: int) -> Path:
     return target
 
 
+SHIM = WORK / "ccxt-shim"
+
+
+def ccxt_shim(counts: list[int]) -> Path:
+    """A stand-in `ccxt` package that knows the synthetic venues' ids, for the builds only.
+
+    The build checks every CCXT id against the installed package, which it reads from source:
+    `exchanges` in `ccxt/__init__.py` and the error classes in `ccxt/base/errors.py`. The stand-in
+    holds the real lists plus the synthetic ids, so the benchmark measures the real checks."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("ccxt")
+    assert spec is not None and spec.origin is not None, "the ccxt package is not installed"
+    real = Path(spec.origin).parent
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from venuekit.ccxtids import ccxt_exchanges
+
+    originals = sorted((ROOT / "exchanges").glob("*.yml"))
+    ids = set(ccxt_exchanges())
+    for i in range(max(counts)):
+        data = yaml.safe_load(originals[i % len(originals)].read_text(encoding="utf-8"))
+        ids.update(f"{ident}{i:04d}" for ident in data["ccxt"])
+    ccxt_exchanges.cache_clear()
+    shutil.rmtree(SHIM, ignore_errors=True)
+    (SHIM / "ccxt" / "base").mkdir(parents=True)
+    (SHIM / "ccxt" / "__init__.py").write_text(f"exchanges = {sorted(ids)!r}\n", encoding="utf-8")
+    shutil.copy2(real / "base" / "errors.py", SHIM / "ccxt" / "base" / "errors.py")
+    sys.path.insert(0, str(SHIM))
+    return SHIM
+
+
 def build(project: Path) -> tuple[float, float]:
     """Builds `project` in this process; returns the wall time and the time in the venue hook's events."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -103,7 +136,7 @@ def build(project: Path) -> tuple[float, float]:
     return time.perf_counter() - started, own
 
 
-def page_sizes(project: Path) -> tuple[float, int, int, int]:
+def page_sizes(project: Path) -> tuple[float, int, int, int, int]:
     site = project / "site"
     guides = [
         p / "index.html"
@@ -112,8 +145,10 @@ def page_sizes(project: Path) -> tuple[float, int, int, int]:
     ]
     sizes = [g.stat().st_size for g in guides]
     search = (site / "search" / "search_index.json").stat().st_size
+    # Material's search loads its worker and the whole index before a reader's first query.
+    worker = sum(p.stat().st_size for p in (site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
     pages = sum(1 for _ in site.rglob("*.html"))
-    return statistics.mean(sizes), max(sizes), search, pages
+    return statistics.mean(sizes), max(sizes), search, search + worker, pages
 
 
 def serve_latency(project: Path, rounds: int = 3) -> float:
@@ -124,7 +159,7 @@ def serve_latency(project: Path, rounds: int = 3) -> float:
     venue = sorted((project / "exchanges").glob("*.yml"))[0]
     slug = yaml.safe_load(venue.read_text(encoding="utf-8"))["slug"]
     url = f"http://127.0.0.1:{port}/exchanges/{slug}/"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=os.pathsep.join([str(SHIM), str(ROOT / "hooks")]))
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
     server = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -182,14 +217,15 @@ def machine() -> str:
 def table(results: list[Result]) -> str:
     rows = [
         "| venues | pages | build (s) | own code (s) | own share | guide HTML mean (KB) | guide HTML max (KB) "
-        "| search index (KB) | save → page under serve (s) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| search index (KB) | first search downloads (KB) | save → page under serve (s) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         serve = f"{r.serve:.2f}" if r.serve is not None else "–"
         rows.append(
             f"| {r.venues} | {r.pages} | {r.build:.2f} | {r.own:.2f} | {100 * r.own / r.build:.1f} % "
-            f"| {r.guide_mean / 1024:.1f} | {r.guide_max / 1024:.1f} | {r.search_index / 1024:.0f} | {serve} |"
+            f"| {r.guide_mean / 1024:.1f} | {r.guide_max / 1024:.1f} | {r.search_index / 1024:.0f} "
+            f"| {r.first_search / 1024:.0f} | {serve} |"
         )
     return "\n".join(rows)
 
@@ -218,12 +254,13 @@ def main() -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve measurement")
     args = parser.parse_args()
     results = []
+    ccxt_shim(args.sizes)
     for count in args.sizes:
         project = make_project(count)
         build(project)  # a first build warms caches (imports, theme templates) so runs compare fairly
         wall, own = build(project)
-        mean, largest, search, pages = page_sizes(project)
-        result = Result(count, wall, own, mean, largest, search, pages)
+        mean, largest, search, first, pages = page_sizes(project)
+        result = Result(count, wall, own, mean, largest, search, first, pages)
         if count == 100 and not args.no_serve:
             result.serve = serve_latency(project)
         results.append(result)
