@@ -39,7 +39,8 @@ Text = Annotated[
 Label = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_one_line)
 ]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=60)]
 ERROR_ID = r"^error-[a-z0-9]+(-[a-z0-9]+)*$"
 CcxtId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$", max_length=40)]
 # An https address of plain URL characters: nothing that could end a Markdown link or an attribute.

@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from .model import SECTIONS, Permission, Platform, Venue
-from .validate import LoadedVenue, trouble_id
+from .validate import LoadedVenue, source_refs, trouble_id
 
 # Sections a guide shows only when its file has something to put in them.
 _OPTIONAL = {
@@ -41,18 +41,6 @@ _SECTION_FIELDS = {
 }
 
 
-def _cited(value: object) -> set[str]:
-    if isinstance(value, dict):
-        found = set(value.get("sources") or ())
-        for key, item in value.items():
-            if key != "sources":
-                found |= _cited(item)
-        return found
-    if isinstance(value, list):
-        return set().union(*(_cited(item) for item in value)) if value else set()
-    return set()
-
-
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}<>|#"})
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 
@@ -78,7 +66,7 @@ class Guide:
         for sid, title in self.sections:
             refs: set[str] = set()
             for field in _SECTION_FIELDS.get(sid, ()):
-                refs |= _cited(data[field])
+                refs |= {ref for _, ref in source_refs(data[field])}
             if refs:
                 numbers = sorted(self.citations[r] for r in refs)
                 oldest = min(by_id[r].checked for r in refs)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from .compare import index_rows, lifecycle_rows, permission_rows
 from .links import help_index, help_index_schema, index_json, published_links
-from .model import Platform, Requirement, Venue
+from .model import SLUG_PATTERN, Platform, Requirement, Venue
 from .render import Guide, Renderer, make_guide
 from .validate import RESERVED_SLUGS, Problem, VenueErrors, read_venues
 
@@ -29,8 +29,6 @@ RULE_KINDS = {
     "other": "Rule",
 }
 PUBLISHERS = {"venue": "the venue's own page", "platform": "a trading platform's guide", "third-party": "third party"}
-
-SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 # The navigation lists venues by these ranges of initial letters, so its size never grows.
 LETTER_GROUPS: tuple[tuple[str, str], ...] = (("a", "f"), ("g", "l"), ("m", "r"), ("s", "z"))
@@ -175,7 +173,7 @@ def problem_pages(site: Site, taken: set[str]) -> list[Page]:
     for name, slugs in sorted(site.broken.items()):
         found = [p for p in site.problems if p.file == name]
         for slug in sorted(slugs - taken - RESERVED_SLUGS):
-            if SLUG.fullmatch(slug):
+            if re.match(SLUG_PATTERN, slug):
                 content = site.renderer.render("venue_problems.md.j2", file=name, problems=found)
                 pages.append(Page(f"exchanges/{slug}.md", content, _rel(site, site.root / name)))
     return pages

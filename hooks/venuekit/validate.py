@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .ccxtids import ccxt_errors, ccxt_exchanges
-from .model import ERROR_ID, FUND_MOVING, URL_PATTERN, Capability, Permission, State, Venue
+from .model import ERROR_ID, FUND_MOVING, SLUG_PATTERN, URL_PATTERN, Capability, Permission, State, Venue
 from .safety import OFF_SETTINGS, fund_words, is_off_setting
 from .yamlfile import Loc, YamlDoc, YamlProblem, paused_gc, read_yaml
 
@@ -220,7 +220,7 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
         if source.id in seen_ids:
             found.append((("sources", i, "id"), f"source id '{source.id}' is used twice; ids must be unique"))
         seen_ids[source.id] = i
-    for loc, ref in _source_refs(data, ()):
+    for loc, ref in source_refs(data, ()):
         if ref not in ids:
             hint = _did_you_mean(ref, ids)
             found.append((loc, f"cites source '{ref}', which `sources` does not define{hint}"))
@@ -326,7 +326,7 @@ def trouble_id(explicit: str | None, first_error: str) -> str:
     return f"error-{slug or 'entry'}"
 
 
-def _source_refs(value: Any, loc: Loc) -> list[tuple[Loc, str]]:
+def source_refs(value: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
     # Every `sources: [id, ...]` list of references in the file's data, with where it stands.
     refs: list[tuple[Loc, str]] = []
     if isinstance(value, dict):
@@ -334,11 +334,11 @@ def _source_refs(value: Any, loc: Loc) -> list[tuple[Loc, str]]:
             if key == "sources" and isinstance(item, list) and item and isinstance(item[0], str):
                 refs.extend(((*loc, "sources", i), ref) for i, ref in enumerate(item))
             elif isinstance(item, dict | list):
-                refs.extend(_source_refs(item, (*loc, key)))
+                refs.extend(source_refs(item, (*loc, key)))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             if isinstance(item, dict | list):
-                refs.extend(_source_refs(item, (*loc, i)))
+                refs.extend(source_refs(item, (*loc, i)))
     return refs
 
 
@@ -347,10 +347,8 @@ def _problem_from(error: dict[str, Any], doc: YamlDoc, name: str) -> Problem:
     # go. The last part of an unknown field is the file's own key, whatever it looks like.
     kind, given = error["type"], error.get("input")
     *path, last = error["loc"] or ("",)
-    if kind != "extra_forbidden":
-        path.append(last)
     loc: Loc = tuple(part for part in path if not (isinstance(part, str) and _UNION_TAG.match(part)))
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" or not (isinstance(last, str) and _UNION_TAG.match(last)):
         loc = (*loc, last)
     msg = error["msg"][0].lower() + error["msg"][1:]
     if kind == "extra_forbidden":
@@ -380,7 +378,7 @@ def _problem_from(error: dict[str, Any], doc: YamlDoc, name: str) -> Problem:
 
 def _pattern_help(pattern: str) -> str:
     return {
-        r"^[a-z0-9]+(-[a-z0-9]+)*$": "(lower-case letters, digits and single hyphens, e.g. kraken-spot)",
+        SLUG_PATTERN: "(lower-case letters, digits and single hyphens, e.g. kraken-spot)",
         r"^[a-z0-9]+$": "(a CCXT id: lower-case letters and digits, e.g. krakenfutures)",
         ERROR_ID: "(`error-` then lower-case letters, digits and single hyphens, e.g. error-invalid-key)",
         URL_PATTERN: "(an https:// address of plain URL characters; write others %-encoded)",
