@@ -58,6 +58,15 @@ def test_troubleshooting_opens_with_the_platform_side_checks_that_fit_the_key(bu
 
 
 @by_slug
+def test_each_source_is_its_own_numbered_item(built: Project, venue) -> None:
+    # A template tag at a line's end once ran every source into one item ("checked 21 Nov 20265.").
+    sources = section(guide(built, venue.slug), "sources")
+    listed = sources[: sources.index("Review trail")]
+    assert listed.count("<li") == len(venue.sources)
+    assert not re.search(r"checked \d{1,2} \w{3} \d{4}\d", visible_text(listed))
+
+
+@by_slug
 def test_the_sources_end_with_a_review_trail_per_section(built: Project, venue) -> None:
     text = visible_text(section(guide(built, venue.slug), "sources"))
     assert "Review trail: the sources behind each section" in text

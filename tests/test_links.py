@@ -58,7 +58,10 @@ def test_every_error_is_found_by_exact_lookup(index: dict) -> None:
     for ident, errors in index["errors"].items():
         for error, path in errors.items():
             assert index["site_url"] + path == help_url(index, ident, error)
-            for wrapped in (json.dumps({"error": [error], "result": {}}), f"{ident} {error} (as the platform logged it)"):
+            for wrapped in (
+                json.dumps({"error": [error], "result": {}}),
+                f"{ident} {error} (as the platform logged it)",
+            ):
                 assert index["site_url"] + path == help_url(index, ident, wrapped), f"{ident}: {wrapped}"
 
 
