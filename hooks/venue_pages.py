@@ -61,6 +61,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # The /go/ entry points and former slugs are redirects, written by mkdocs-redirects.
     redirect_maps = config.plugins["redirects"].config["redirect_maps"]
     redirect_maps.update(redirects(_site.guides))
+    # The 404 page lists every guide, so a reader who followed a broken link still finds their venue.
+    config.extra["guide_links"] = [(g.venue.name, g.url) for g in _site.guides]
     # The app-developer page includes the tested examples from docs/examples.
     config.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [str(Path(config.docs_dir) / "examples")]
     for guide, age in stale_guides(_site):

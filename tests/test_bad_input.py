@@ -108,7 +108,44 @@ def slug_not_file_name(p: Project) -> str:
     return f"{SPOT}:{_line(p, SPOT, 'slug: kraken-pro')}: slug: 'kraken-pro' is not the file's name 'kraken-spot'"
 
 
+def no_credentials_step(p: Project) -> str:
+    p.edit(SPOT, "    kind: credentials\n", "")
+    return (
+        f"{SPOT}:{_line(p, SPOT, 'steps:')}: steps: no step has `kind: credentials`; mark the last step, where the "
+        "reader pastes the key into the platform"
+    )
+
+
+def credentials_not_last(p: Project) -> str:
+    p.edit(SPOT, "    kind: where\n", "    kind: credentials\n")
+    line = _line(p, SPOT, "kind: credentials")
+    return f"{SPOT}:{line}: steps[0].kind: the `credentials` step must be the last step"
+
+
+def two_checklists(p: Project) -> str:
+    p.edit(SPOT, "    kind: settings\n", "    kind: permissions\n")
+    lines = [i for i, text in enumerate((p.root / SPOT).read_text().splitlines(), 1) if text == "    kind: permissions"]
+    return f"{SPOT}:{lines[1]}: steps[4].kind: step 4 is already `kind: permissions`; a page part sits in one step"
+
+
+def warning_at_a_missing_step(p: Project) -> str:
+    p.edit(SPOT, "    at: credentials\n", "    at: ip-whitelist\n")
+    line = _line(p, SPOT, "at: ip-whitelist")
+    return f"{SPOT}:{line}: warnings[2].at: no step has `kind: ip-whitelist`; give `at:` a kind a step has"
+
+
+def mild_warning_in_the_never_box(p: Project) -> str:
+    p.edit(SPOT, "    at: credentials\n", "    at: never\n")
+    line = _line(p, SPOT, "title: Check for stray spaces") - 1
+    return f"{SPOT}:{line}: warnings[2].at: only a `level: danger` note goes in the never box, not `level: info`"
+
+
 CASES: dict[str, Callable[[Project], str]] = {
+    "no credentials step": no_credentials_step,
+    "credentials not last": credentials_not_last,
+    "two checklist steps": two_checklists,
+    "warning at a missing step": warning_at_a_missing_step,
+    "mild warning in the never box": mild_warning_in_the_never_box,
     "YAML syntax error": syntax_error,
     "duplicate key": duplicate_key,
     "slug not the file name": slug_not_file_name,
@@ -166,3 +203,17 @@ def test_every_broken_file_is_reported_in_one_run(project: Project) -> None:
     assert "4 problems in the venue files:" in result.stderr
     for message in expected:
         assert message in result.stderr, f"{message!r} missing from:\n{result.stderr}"
+
+
+def test_a_guide_the_platform_cannot_sign_for_is_refused_with_the_platforms_setting(project: Project) -> None:
+    # The steps say "choose the HMAC key" without "if the platform supports it": the build makes
+    # that true by refusing a guide whose key type the platform's client cannot sign with.
+    project.edit("mkdocs.yml", "      key_types: [hmac, ecdsa]", "      key_types: [ecdsa]")
+    result = project.build()
+    assert result.returncode != 0
+    line = _line(project, SPOT, "key_types:")
+    assert (
+        f"{SPOT}:{line}: facts.key_types[0]: the guide creates a `hmac` key, which the platform cannot sign with "
+        "(`extra.platform.supports.key_types` in mkdocs.yml: ecdsa)"
+    ) in result.stderr, result.stderr
+    assert "exchanges/coinbase-advanced-trade.yml" not in result.stderr

@@ -69,8 +69,8 @@ def validate(files: list[Path]) -> int:
         wanted.add(path.relative_to(ROOT.resolve()).as_posix())
     count = len(files) or len(venue_files(ROOT / "exchanges"))
     try:
-        load_venues(ROOT / "exchanges", ROOT)
-        load_platform(read_extra(ROOT / "mkdocs.yml"), "mkdocs.yml")
+        platform = load_platform(read_extra(ROOT / "mkdocs.yml"), "mkdocs.yml")
+        load_venues(ROOT / "exchanges", ROOT, platform.supports)
     except VenueErrors as err:
         problems = [p for p in err.problems if not wanted or p.file in wanted]
         if problems:

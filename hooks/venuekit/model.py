@@ -52,17 +52,20 @@ SourceRefs = Annotated[
 ]
 
 
-# Every guide has these sections, in this order; the ids are public (the app links to them).
+# Every guide has these sections, in this order; the ids are public (the app links to them). The
+# steps come first; the parts a reader uses while following them (where, permissions, settings,
+# ip-whitelist, credentials, done) sit inside the steps, each keeping its own id.
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("quick-facts", "Quick facts"),
-    ("related", "Other products"),
+    ("steps", "Create the key"),
     ("prerequisites", "Before you start"),
     ("where", "Where keys are made"),
-    ("steps", "Create the key"),
-    ("permissions", "Permissions"),
+    ("permissions", "Permission checklist"),
     ("settings", "Key settings"),
     ("ip-whitelist", "IP whitelist"),
     ("credentials", "Add the key to the platform"),
+    ("done", "Check you are done"),
+    ("quick-facts", "Quick facts"),
+    ("related", "Other products"),
     ("key-rules", "Key rules"),
     ("security", "Stay safe"),
     ("pitfalls", "Common pitfalls"),
@@ -70,6 +73,13 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("faq", "FAQ"),
     ("sources", "Sources"),
 )
+
+# The parts of the page a step can carry, by the step kind that carries them.
+STEP_PARTS = ("where", "permissions", "settings", "ip-whitelist", "credentials")
+
+StepKind = Literal[
+    "action", "where", "permissions", "settings", "ip-whitelist", "confirm-2fa", "copy-once", "credentials"
+]
 
 
 class Strict(BaseModel):
@@ -233,9 +243,11 @@ class Step(Strict):
     """The step as a short instruction, e.g. `Click Create API key`."""
     text: Text | None = None
     """Detail a reader needs for the step, in Markdown."""
-    kind: Literal["action", "permissions", "settings", "confirm-2fa", "copy-once"] = "action"
-    """`permissions` and `settings` point the reader to those sections; `confirm-2fa` and
-    `copy-once` mark the two moments readers must not miss."""
+    kind: StepKind = "action"
+    """What the step carries besides its text: `where` the way to the key page, `permissions` the
+    checklist, `settings` the key settings (and the IP block if no step is `ip-whitelist`),
+    `ip-whitelist` the platform's addresses, `credentials` (the last step) where each value goes in
+    the platform; `confirm-2fa` and `copy-once` mark the two moments readers must not miss."""
     sources: SourceRefs
 
 
@@ -313,6 +325,19 @@ class Credential(Strict):
 class Note(Strict):
     level: Literal["danger", "warning", "info"] = "warning"
     """How serious: `danger` (funds at risk), `warning` (the key will fail) or `info`."""
+    at: Literal[
+        "never",
+        "where",
+        "permissions",
+        "settings",
+        "ip-whitelist",
+        "confirm-2fa",
+        "copy-once",
+        "credentials",
+        "security",
+    ] = "security"
+    """Where the page says it, once: `never` in the box at the top that names the fund-moving
+    permissions (danger only), a step kind (e.g. `copy-once`) in that step, or `security` in Stay safe."""
     title: Label
     """A short heading."""
     text: Text
@@ -441,6 +466,14 @@ class Whitelist(Strict):
     """What users who run the platform on their own server whitelist instead."""
 
 
+class Supports(Strict):
+    """What the platform's client can do; a guide that needs more is refused, so its steps can give
+    one definite answer instead of "if the platform supports it"."""
+
+    key_types: list[KeyType] = Field(min_length=1)
+    """The kinds of key the platform signs with; every guide's first key type must be one of them."""
+
+
 class PlatformCheck(Strict):
     """A failure that is not the venue's: how the key was pasted or shared. Every guide shows it."""
 
@@ -464,9 +497,13 @@ class Platform(Strict):
     """Where in the app keys are pasted, as menu labels."""
     test_keys: Text
     """What the app's key test does, and what a pass means."""
+    test_limits: Text
+    """What a pass does not prove, said in every guide's final check."""
     fields: dict[CcxtField, Label]
     """The app's label for each credential, by CCXT name."""
     stale_after_days: int = Field(default=180, ge=1)
     """A guide verified longer ago than this is reported as stale."""
+    supports: Supports
+    """What the platform's client supports, e.g. `key_types: [hmac, ecdsa]`."""
     checks: list[PlatformCheck] = []
     """Failures on the platform's side, shown at the top of every guide's Troubleshooting."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from .model import SECTIONS, Permission, Platform, Venue
+from .model import SECTIONS, Note, Permission, Platform, Step, Trouble, Venue
 from .validate import LoadedVenue, source_refs, trouble_id
 
 # Sections a guide shows only when its file has something to put in them.
@@ -46,6 +46,46 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 
 
 @dataclass(frozen=True)
+class PlannedStep:
+    """A step as the page shows it, with the page parts (`STEP_PARTS`) the reader uses in it."""
+
+    step: Step
+    parts: tuple[str, ...]
+
+
+def plan_steps(venue: Venue) -> tuple[PlannedStep, ...]:
+    """Put each part of the page in the step that uses it: the key settings go in the `settings`
+    step, or the `ip-whitelist` step if there is none; the addresses in the `ip-whitelist` step, or
+    the `settings` step if there is none. The validator makes sure one of the two exists."""
+    kinds = {s.kind for s in venue.steps}
+    planned = []
+    for step in venue.steps:
+        parts: list[str] = []
+        if step.kind in ("where", "permissions", "credentials"):
+            parts.append(step.kind)
+        if venue.settings and (step.kind == "settings" or (step.kind == "ip-whitelist" and "settings" not in kinds)):
+            parts.append("settings")
+        if step.kind == "ip-whitelist" or (step.kind == "settings" and "ip-whitelist" not in kinds):
+            parts.append("ip-whitelist")
+        planned.append(PlannedStep(step, tuple(parts)))
+    return tuple(planned)
+
+
+_NUMERIC = re.compile(r"-?\d+")
+
+
+def trouble_title(entry: Trouble) -> tuple[str, ...]:
+    """The errors an entry's heading shows: a bare number comes with the first message that
+    names it in words, so a contents list reads `50113 Invalid signature.`, not `50113`."""
+    first = entry.errors[0]
+    if _NUMERIC.fullmatch(first):
+        words = next((e for e in entry.errors[1:] if not _NUMERIC.fullmatch(e)), None)
+        if words:
+            return (first, words)
+    return (first,)
+
+
+@dataclass(frozen=True)
 class Guide:
     """A venue as the templates see it: the data and what is derived from it."""
 
@@ -55,6 +95,19 @@ class Guide:
     trouble_ids: tuple[str, ...]
     forbidden: tuple[Permission, ...]
     citations: dict[str, int]
+    steps: tuple[PlannedStep, ...]
+
+    def notes_at(self, place: str) -> list[Note]:
+        """The venue's warnings the page says at one place: `never`, a step kind or `security`."""
+        return [n for n in self.venue.warnings if n.at == place]
+
+    @property
+    def permission_groups(self) -> list[tuple[str | None, list[Permission]]]:
+        """The checklist's rows grouped as the venue's form groups them, in the file's order."""
+        groups: dict[str | None, list[Permission]] = {}
+        for p in self.venue.permissions:
+            groups.setdefault(p.group, []).append(p)
+        return list(groups.items())
 
     @property
     def review(self) -> list[tuple[str, str, list[int], date, bool]]:
@@ -103,6 +156,7 @@ def make_guide(loaded: LoadedVenue) -> Guide:
         trouble_ids=tuple(trouble_id(t.id, t.errors[0]) for t in venue.troubleshooting),
         forbidden=tuple(p for p in venue.permissions if p.moves_funds),
         citations={s.id: i for i, s in enumerate(venue.sources, start=1)},
+        steps=plan_steps(venue),
     )
 
 
@@ -117,6 +171,7 @@ def make_environment(templates: Path) -> Environment:
     )
     env.filters.update(label=escape_label, text=escape_text, cell=table_cell, code=code_span)
     env.filters.update(day=day, requirement=requirement, key_types=key_types)
+    env.globals["trouble_title"] = trouble_title
     env.tests["ipv6"] = lambda address: ipaddress.ip_network(address, strict=False).version == 6
     return env
 

@@ -70,7 +70,7 @@ def load_site(
     and its problems are kept for the pages to show; the platform settings must still be valid."""
     root = config_file.parent
     platform = load_platform(extra, config_file.name)
-    result = read_venues(root / "exchanges", root)
+    result = read_venues(root / "exchanges", root, platform.supports)
     if result.problems and not lenient:
         raise VenueErrors(result.problems)
     renderer = Renderer.for_templates(root / "templates", platform)

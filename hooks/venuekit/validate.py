@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .ccxtids import ccxt_errors, ccxt_exchanges
-from .model import ERROR_ID, FUND_MOVING, SLUG_PATTERN, URL_PATTERN, Capability, Permission, State, Venue
+from .model import ERROR_ID, FUND_MOVING, SLUG_PATTERN, URL_PATTERN, Capability, Permission, State, Supports, Venue
 from .safety import OFF_SETTINGS, fund_words, is_off_setting
 from .yamlfile import Loc, YamlDoc, YamlProblem, paused_gc, read_yaml
 
@@ -67,21 +67,22 @@ class VenueLoad:
     """Each file with a problem, and the slugs it answers for (its `slug:` line and its file name)."""
 
 
-def load_venues(directory: Path, root: Path | None = None) -> list[LoadedVenue]:
+def load_venues(directory: Path, root: Path | None = None, supports: Supports | None = None) -> list[LoadedVenue]:
     """Every venue in `directory`, checked; raises VenueErrors listing all problems in all files."""
-    result = read_venues(directory, root)
+    result = read_venues(directory, root, supports)
     if result.problems:
         raise VenueErrors(result.problems)
     return result.venues
 
 
-def read_venues(directory: Path, root: Path | None = None) -> VenueLoad:
-    """Every venue in `directory`, checked; a file with any problem is left out of `venues`."""
+def read_venues(directory: Path, root: Path | None = None, supports: Supports | None = None) -> VenueLoad:
+    """Every venue in `directory`, checked; a file with any problem is left out of `venues`. With
+    `supports` (the platform's), a guide the platform's client cannot follow is a problem too."""
     with paused_gc():
-        return _read_venues(directory, root or directory.parent)
+        return _read_venues(directory, root or directory.parent, supports)
 
 
-def _read_venues(directory: Path, root: Path) -> VenueLoad:
+def _read_venues(directory: Path, root: Path, supports: Supports | None) -> VenueLoad:
     problems: list[Problem] = []
     loaded: list[tuple[LoadedVenue, YamlDoc]] = []
     broken: dict[str, set[str]] = {}
@@ -103,7 +104,7 @@ def _read_venues(directory: Path, root: Path) -> VenueLoad:
             loaded.append((LoadedVenue(venue, name), doc))
     # The slugs of files that failed still count, so links to them are not blamed as well.
     declared = {lv.venue.slug for lv, _ in loaded}.union(*broken.values())
-    across = _check_across(loaded, declared)
+    across = _check_across(loaded, declared, supports)
     problems.extend(across)
     for lv, _ in loaded:
         if any(problem.file == lv.name for problem in across):
@@ -208,8 +209,7 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
                     "give the class CCXT raises for these errors, e.g. `AuthenticationError` or `PermissionDenied`",
                 )
             )
-    if not any(s.kind == "copy-once" for s in venue.steps):
-        found.append((("steps",), "no step has `kind: copy-once`; mark the step where the venue shows the secret"))
+    found += _check_steps(venue)
     ccxt_fields = [c.ccxt for c in venue.credentials]
     for needed in ("apiKey", "secret"):
         if needed not in ccxt_fields and not (needed == "secret" and "privateKey" in ccxt_fields):
@@ -261,7 +261,56 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
     return found
 
 
-def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str]) -> list[Problem]:
+_ONE_STEP = {
+    "where": "the step that opens the venue's API key page",
+    "permissions": "the step where the reader sets the permissions",
+    "copy-once": "the step where the venue shows the secret",
+    "credentials": "the last step, where the reader pastes the key into the platform",
+}
+
+
+def _check_steps(venue: Venue) -> list[tuple[Loc, str]]:
+    """Each part of the page sits in exactly one step, and the paste into the platform comes last."""
+    found: list[tuple[Loc, str]] = []
+    at: dict[str, int] = {}
+    for i, step in enumerate(venue.steps):
+        if step.kind in at and step.kind not in ("action", "confirm-2fa"):
+            found.append(
+                (
+                    ("steps", i, "kind"),
+                    f"step {at[step.kind] + 1} is already `kind: {step.kind}`; a page part sits in one step",
+                )
+            )
+        at.setdefault(step.kind, i)
+    for kind, what in _ONE_STEP.items():
+        if kind not in at:
+            found.append((("steps",), f"no step has `kind: {kind}`; mark {what}"))
+    if "credentials" in at and at["credentials"] != len(venue.steps) - 1:
+        found.append(
+            (
+                ("steps", at["credentials"], "kind"),
+                "the `credentials` step must be the last step; the guide's check follows it",
+            )
+        )
+    if "settings" not in at and "ip-whitelist" not in at:
+        found.append(
+            (("steps",), "no step has `kind: ip-whitelist` (or `settings`); mark where the reader adds the addresses")
+        )
+    for i, note in enumerate(venue.warnings):
+        if note.at == "never" and note.level != "danger":
+            found.append(
+                (("warnings", i, "at"), f"only a `level: danger` note goes in the never box, not `level: {note.level}`")
+            )
+        elif note.at not in ("never", "security") and note.at not in at:
+            found.append(
+                (("warnings", i, "at"), f"no step has `kind: {note.at}`; give `at:` a kind a step has, or `security`")
+            )
+    return found
+
+
+def _check_across(
+    loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str], supports: Supports | None = None
+) -> list[Problem]:
     problems: list[Problem] = []
     owners: dict[str, str] = {}
     ccxt_owner: dict[str, str] = {}
@@ -301,6 +350,18 @@ def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str]) ->
                 problems.append(
                     Problem(name, doc.line_of(loc), _dotted(loc), f"no venue file has slug '{rel.slug}'{hint}")
                 )
+        if supports is not None and venue.facts.key_types[0] not in supports.key_types:
+            loc = ("facts", "key_types", 0)
+            signs = ", ".join(k.value for k in supports.key_types)
+            problems.append(
+                Problem(
+                    name,
+                    doc.line_of(loc),
+                    _dotted(loc),
+                    f"the guide creates a `{venue.facts.key_types[0].value}` key, which the platform cannot sign with "
+                    f"(`extra.platform.supports.key_types` in mkdocs.yml: {signs}); put a type it signs with first",
+                )
+            )
     return problems
 
 
