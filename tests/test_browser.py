@@ -107,16 +107,125 @@ KINDS = {
     "key lifecycle": "compare/key-lifecycle/",
     "app developers": "app-links/",
     "contributing": "contributing/",
+    "not found": "404.html",
 }
 
 
 def test_a_guide_shows_every_section(visit: Visit) -> None:
     page = visit.open("exchanges/kraken-spot/")
     for sid, title in SECTIONS:
-        heading = page.locator(f"h2#{sid}")
+        heading = page.locator(f"#{sid}")
         heading.scroll_into_view_if_needed()
         expect(heading).to_be_visible()
-        assert title.split()[0] in heading.inner_text()
+        assert title.split()[0].lower() in heading.inner_text().lower()
+
+
+GUIDES = [f"exchanges/{v.slug}/" for v in VENUES]
+by_guide = pytest.mark.parametrize("path", GUIDES, ids=[v.slug for v in VENUES])
+
+
+@by_guide
+def test_on_a_phone_the_path_comes_first_and_everything_it_needs_is_inside_it(phone: Visit, path: str) -> None:
+    page = phone.open(path)
+    # The first step starts within the first screen, after the title, one line and the never box.
+    first = page.locator("h2#steps + ol > li").first
+    top = first.bounding_box()
+    assert top and top["y"] + 40 <= 844, f"{path}: the first step starts {top['y']:.0f} px down"
+    expect(page.locator(".never-box")).to_be_in_viewport()
+    # The jump list is there from the top, and opens onto every section and troubleshooting entry.
+    jump = page.locator("details.on-this-page")
+    expect(jump.locator("summary")).to_be_in_viewport()
+    jump.locator("summary").click()
+    expect(jump.get_by_role("link", name="Troubleshooting", exact=True)).to_be_visible()
+    # The checklist, the IP block and the paste-into-the-platform fields are inside the steps.
+    for part in ("#permissions", ".ip-whitelist", "#credentials", "#done"):
+        inside = page.evaluate(f"document.querySelector('h2#steps + ol').contains(document.querySelector('{part}'))")
+        assert inside, f"{path}: {part} is not inside the steps"
+    last = page.locator("h2#steps + ol > li").last
+    expect(last.locator("#done")).to_have_count(1)
+
+
+_STYLE = """el => { const s = getComputedStyle(el), b = getComputedStyle(el.querySelector('.state'));
+  const label = el.querySelector('.perm-label');
+  return {background: s.backgroundColor, border: s.borderTopColor + ' ' + s.borderTopWidth,
+    badge: b.backgroundColor + ' ' + b.color, weight: getComputedStyle(label.querySelector('strong')).fontWeight,
+    size: parseFloat(getComputedStyle(label).fontSize), text: el.querySelector('.state').innerText}; }"""
+
+
+@by_guide
+def test_a_never_row_looks_nothing_like_a_row_to_turn_on(phone: Visit, path: str) -> None:
+    page = phone.open(path)
+    never = [row.evaluate(_STYLE) for row in page.locator("#permissions ~ ul > li.perm-forbidden").all()]
+    on = [row.evaluate(_STYLE) for row in page.locator("#permissions ~ ul > li.perm-required").all()]
+    assert never and on, path
+    for row in never:
+        assert row["size"] >= 16, f"{path}: a never row's label is {row['size']} px"
+        assert row["text"].upper().startswith("✗"), row["text"]
+        for other in on:
+            assert row["background"] != other["background"] and row["badge"] != other["badge"], (row, other)
+            assert int(row["weight"]) > int(other["weight"]), (row, other)
+    for row in on:
+        assert row["size"] >= 16, f"{path}: an on row's label is {row['size']} px"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("path", [*GUIDES, "", "exchanges/", "compare/permissions/", "compare/key-lifecycle/"])
+def test_no_table_is_wider_than_its_page(browser: Browser, base_url: str, path: str, width: int) -> None:
+    visit = Visit(browser, base_url, viewport={"width": width, "height": 900})
+    try:
+        page = visit.open(path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('.md-content table')].map(t => {
+                const box = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+                return [t.scrollWidth, box.clientWidth, t.rows[0].innerText.slice(0, 40)];
+            }).filter(([w, room]) => w > room + 1)"""
+        )
+        assert not wide, f"{path} at {width} px: tables wider than their page {wide}"
+    finally:
+        visit.close()
+
+
+def test_ticks_stay_in_this_browser_and_survive_a_reload(phone: Visit) -> None:
+    page = phone.open("exchanges/kraken-spot/")
+    row = page.locator("#permissions ~ ul > li.perm-forbidden").first
+    box = row.locator("input.tick")
+    expect(box).to_have_accessible_name(re.compile(r"^Done: Withdraw"))
+    box.check()
+    sent = len(phone.requests)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#permissions ~ ul > li.perm-forbidden input.tick").first).to_be_checked()
+    assert all(url.startswith(phone.base_url) for url in phone.requests[sent:])
+    # Another guide keeps its own ticks.
+    other = phone.open("exchanges/kraken-futures/")
+    expect(other.locator("input.tick:checked")).to_have_count(0)
+
+
+def test_binance_spot_prints_on_at_most_five_a4_pages(visit: Visit) -> None:
+    page = visit.open("exchanges/binance-spot/")
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert 0 < pages <= 5, f"Binance Spot prints on {pages} A4 pages"
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar", ".md-footer", "details.on-this-page"):
+        expect(page.locator(hidden).first).to_be_hidden()
+
+
+def test_the_not_found_page_offers_search_and_every_guide(visit: Visit) -> None:
+    page = visit.open("404.html")
+    expect(page.locator("h1")).to_have_text("This page is not here")
+    page.get_by_text("Search the site").click()
+    page.keyboard.type("Deribit")
+    expect(page.locator(".md-search-result__item").first).to_contain_text("Deribit")
+    page.keyboard.press("Escape")
+    for venue in VENUES:
+        link = page.locator(".guide-links").get_by_role("link", name=venue.name, exact=True)
+        expect(link).to_have_attribute("href", f"/exchanges/{venue.slug}/")
+    page.get_by_label("Or paste the error you got").fill("EAPI:Invalid key")
+    expect(page.locator(".error-lookup-first")).to_have_attribute(
+        "href", visit.base_url + "exchanges/kraken-spot/#error-eapi-invalid-key"
+    )
 
 
 def test_search_finds_a_venue_by_name(visit: Visit) -> None:
@@ -342,17 +451,6 @@ def test_no_page_requests_another_host_or_scrolls_sideways_on_a_phone(phone: Vis
     assert not phone.errors, f"{path} raised {phone.errors}"
     width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"{path} scrolls sideways on a phone: {width[0]} px wide in {width[1]} px"
-
-
-def test_permission_checklist_stays_readable_on_a_phone(phone: Visit) -> None:
-    page = phone.open("exchanges/kraken-spot/")
-    table = page.locator("#permissions ~ .md-typeset__scrollwrap table").first
-    table.scroll_into_view_if_needed()
-    for cell in table.locator("td").all()[:6]:
-        size = float(cell.evaluate("c => getComputedStyle(c).fontSize").removesuffix("px"))
-        assert size >= 12, f"checklist text is {size}px on a phone"
-    box = page.locator("#permissions ~ .md-typeset__scrollwrap").first.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, f"the checklist overflows the screen: {box}"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -25,13 +25,56 @@ def guide(built: Project, slug: str) -> str:
     return built.page(f"exchanges/{slug}")
 
 
+# The parts a reader uses while following the steps: they sit inside the steps, in the order of
+# the venue's form, and keep their section ids.
+IN_STEPS = ("prerequisites", "where", "permissions", "settings", "ip-whitelist", "credentials", "done")
+
+
+def parts_in_form_order(venue) -> list[str]:
+    kinds = [s.kind for s in venue.steps]
+    parts = []
+    for kind in kinds:
+        if kind in ("where", "permissions", "credentials"):
+            parts.append(kind)
+        if venue.settings and (kind == "settings" or (kind == "ip-whitelist" and "settings" not in kinds)):
+            parts.append("settings")
+        if kind == "ip-whitelist" or (kind == "settings" and "ip-whitelist" not in kinds):
+            parts.append("ip-whitelist")
+    return ["prerequisites", *parts, "done"]
+
+
 @by_slug
-def test_every_guide_has_its_sections_in_order_with_stable_ids(built: Project, venue) -> None:
-    ids = element_ids(guide(built, venue.slug))
-    expected = [sid for sid, _ in SECTIONS if sid in ALWAYS or sid in ids]
+def test_every_guide_puts_the_steps_first_with_its_parts_inside_in_form_order(built: Project, venue) -> None:
+    html = guide(built, venue.slug)
+    ids = element_ids(html)
     present = [i for i in ids if i in {sid for sid, _ in SECTIONS}]
-    assert present == expected, f"{venue.slug}: sections {present}, expected {expected}"
+    assert present[0] == "steps", f"{venue.slug}: the page starts with {present[0]}, not the steps"
+    inside = present[1 : present.index("done") + 1]
+    assert inside == parts_in_form_order(venue), f"{venue.slug}: parts {inside}"
+    # Each part is inside the steps' list, not after it.
+    steps_list = html[html.index('id="steps"') : html.index('id="quick-facts"')]
+    for sid in inside:
+        assert f'id="{sid}"' in steps_list, f"{venue.slug}: #{sid} is outside the steps"
+    after = present[len(inside) + 1 :]
+    expected = [sid for sid, _ in SECTIONS if sid not in IN_STEPS and sid != "steps" and (sid in ALWAYS or sid in ids)]
+    assert after == expected, f"{venue.slug}: sections {after}, expected {expected}"
     assert ALWAYS <= set(ids), f"{venue.slug} lacks sections {ALWAYS - set(ids)}"
+
+
+@by_slug
+def test_the_last_step_is_a_final_check_naming_what_must_be_on_and_off(built: Project, venue) -> None:
+    html = guide(built, venue.slug)
+    steps = html[html.index('id="steps"') : html.index('id="quick-facts"')]
+    last = steps[steps.rindex("<li>\n<h3") :]
+    assert 'id="done"' in last, f"{venue.slug}: the last step is not the final check"
+    on, off = visible_text(last).split("Nothing that moves funds")
+    for p in venue.permissions:
+        if p.state.value == "required":
+            assert p.label in on, f"{venue.slug}: {p.label} not in 'Trading is on'"
+        if p.moves_funds:
+            assert p.label in off, f"{venue.slug}: {p.label} not in the never line"
+    assert "a read-only key passes it too" in off
+    assert 'href="#troubleshooting"' in last
 
 
 @by_slug
@@ -72,9 +115,9 @@ def test_the_sources_end_with_a_review_trail_per_section(built: Project, venue) 
     assert "Review trail: the sources behind each section" in text
     numbers = {s.id: i for i, s in enumerate(venue.sources, start=1)}
     cited = sorted({numbers[r] for p in venue.permissions for r in p.sources})
-    assert f"Permissions {', '.join(map(str, cited))}" in text
+    assert f"Permission checklist {', '.join(map(str, cited))}" in text
     own = any(s.publisher == "venue" for s in venue.sources if numbers[s.id] in cited)
-    assert (f"Permissions {', '.join(map(str, cited))} (none from {venue.venue} itself)" in text) == (not own)
+    assert (f"Permission checklist {', '.join(map(str, cited))} (none from {venue.venue} itself)" in text) == (not own)
 
 
 def test_search_snippets_carry_no_citation_numbers(built: Project) -> None:
@@ -89,30 +132,79 @@ def test_search_snippets_carry_no_citation_numbers(built: Project) -> None:
     assert not [d["location"] for d in index["docs"] if "Paste the error" in d["text"]]
 
 
+def checklist_rows(html: str) -> list[str]:
+    return re.findall(r'(<li class="perm [^"]*">.*?</li>)', html, re.DOTALL)
+
+
 @by_slug
 def test_permission_checklist_shows_each_exact_label_with_its_state(built: Project, venue) -> None:
-    rows = re.findall(r"<tr>(.*?)</tr>", section(guide(built, venue.slug), "permissions"), re.DOTALL)
+    rows = checklist_rows(section(guide(built, venue.slug), "permissions"))
+    assert len(rows) == len(venue.permissions)
     for permission in venue.permissions:
-        wanted = [f"<strong>{_html(permission.label)}</strong>"]
+        wanted = [f'<span class="perm-label"><strong>{_html(permission.label)}</strong></span>']
         if permission.setting:
             wanted.append(f"{STATE_TEXT[permission.state.value]} ")
             wanted.append(f"<strong>{_html(permission.setting)}</strong>")
         row = next((visible_text(r) for r in rows if all(w in r for w in wanted)), None)
         assert row, f"{venue.slug}: no checklist row for {permission.label!r} ({permission.setting})"
-        assert STATE_TEXT[permission.state.value] in row, f"{permission.label!r} row: {row}"
+        assert row.startswith(STATE_TEXT[permission.state.value]), f"{permission.label!r} row: {row}"
 
 
 @by_slug
-def test_each_fund_moving_permission_gets_a_danger_box_with_its_risk(built: Project, venue) -> None:
+def test_the_checklist_follows_the_groups_of_the_venues_form(built: Project, venue) -> None:
     html = section(guide(built, venue.slug), "permissions")
-    boxes = re.findall(r'<div class="admonition danger">(.*?)</div>', html, re.DOTALL)
+    groups = list(dict.fromkeys(p.group for p in venue.permissions if p.group))
+    shown = [visible_text(g) for g in re.findall(r'<p class="perm-group">(.*?)</p>', html, re.DOTALL)]
+    assert [g.split(" under ", 1)[1] for g in shown] == groups
+    for group in groups:
+        start = html.index(f"<strong>{_html(group)}</strong></p>")
+        rows = visible_text(html[start:])
+        for p in venue.permissions:
+            if p.group == group:
+                assert p.label in rows, f"{venue.slug}: {p.label} is not under {group}"
+
+
+@by_slug
+def test_one_never_box_at_the_top_names_every_fund_moving_permission(built: Project, venue) -> None:
+    html = guide(built, venue.slug)
+    boxes = re.findall(r'<div class="admonition danger never-box">(.*?)</div>', html, re.DOTALL)
+    assert len(boxes) == 1, f"{venue.slug}: {len(boxes)} never boxes"
+    assert html.index("never-box") < html.index('id="steps"')
+    title = visible_text(re.search(r'<p class="admonition-title">(.*?)</p>', boxes[0]).group(1))
     for permission in (p for p in venue.permissions if p.moves_funds):
-        title = (
-            f"Keep {permission.label} at {permission.setting}"
-            if permission.setting
-            else f"Never turn on {permission.label}"
+        expected = f"eep {permission.label} at {permission.setting}" if permission.setting else permission.label
+        assert expected in title, f"{venue.slug}: the never box '{title}' does not name {permission.label}"
+    # Every other danger warning is said in the step it belongs to: none waits between the title
+    # and the steps.
+    top = html[html.index("</h1>") : html.index('id="steps"')]
+    assert top.count('class="admonition danger') == 1
+
+
+@by_slug
+def test_every_fund_moving_row_says_what_a_leaked_key_with_it_could_do(built: Project, venue) -> None:
+    rows = checklist_rows(section(guide(built, venue.slug), "permissions"))
+    for permission in (p for p in venue.permissions if p.moves_funds):
+        row = next(
+            visible_text(r)
+            for r in rows
+            if f"<strong>{_html(permission.label)}</strong>" in r and "perm-forbidden" in r
         )
-        assert any(title in visible_text(b) for b in boxes), title
+        assert "If a key with it leaks:" in row, f"{venue.slug}: {permission.label}"
+        risk = re.sub(r"[`*\s]", "", permission.risk)
+        assert risk in re.sub(r"\s", "", row), row
+
+
+@by_slug
+def test_each_warning_is_said_once_in_the_step_it_belongs_to(built: Project, venue) -> None:
+    html = guide(built, venue.slug)
+    steps = html[html.index('id="steps"') : html.index('id="quick-facts"')]
+    titles = [visible_text(t) for t in re.findall(r'<p class="admonition-title">(.*?)</p>', html, re.DOTALL)]
+    for note in venue.warnings:
+        if note.at == "never":
+            continue  # its title is the never box's own, said once above the steps
+        assert titles.count(note.title) == 1, f"{venue.slug}: '{note.title}' is said {titles.count(note.title)} times"
+        inside = f'<p class="admonition-title">{_html(note.title)}</p>' in steps
+        assert inside == (note.at != "security"), f"{venue.slug}: '{note.title}' (at {note.at})"
 
 
 @by_slug

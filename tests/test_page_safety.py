@@ -37,12 +37,16 @@ def plain(fragment: str) -> str:
 
 
 def permission_rows(page: str) -> list[tuple[str, str]]:
-    """(permission cell, state cell) of each row of the guide's permission table."""
+    """(label, state badge) of each row of the guide's permission checklist."""
     start = page.index('id="permissions"')
-    end = page.index("<h2", start)
-    rows = re.findall(r"<tr>(.*?)</tr>", page[start:end], re.DOTALL)
-    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL) for row in rows]
-    return [(plain(c[0]), plain(c[1])) for c in cells if len(c) >= 2]
+    end = re.compile(r"<h[1-3][\s>]").search(page, start).start()
+    rows = re.findall(r'<li class="perm\b[^"]*">(.*?)</li>', page[start:end], re.DOTALL)
+    found = []
+    for row in rows:
+        state = re.search(r'<span class="state[^"]*">(.*?)</span>', row, re.DOTALL)
+        label = re.search(r'<span class="perm-label">(.*?)</span>', row, re.DOTALL)
+        found.append((plain(label.group(1)) if label else plain(row), plain(state.group(1)) if state else ""))
+    return found
 
 
 def guides(built: Project) -> list[Path]:
@@ -91,8 +95,9 @@ def test_no_generated_page_carries_script_handlers_or_foreign_links(built: Proje
 def test_the_page_check_sees_a_disguised_withdrawal_marked_turn_on() -> None:
     # The page a bypassed validator would have built: the check must not be fooled by the spelling.
     page = (
-        '<h2 id="permissions">Permissions</h2><table><tr><td><strong>Withdr\u0430w</strong></td>'
-        "<td>✓ Turn on</td><td>Why</td></tr><tr><td>With\u00addraw</td><td>✓ Turn on</td></tr></table><h2>Next</h2>"
+        '<h3 id="permissions">Permissions</h3><ul><li class="perm perm-required"><span class="state">✓ On</span> '
+        '<span class="perm-label"><strong>Withdr\u0430w</strong></span></li><li class="perm">'
+        '<span class="state">✓ On</span> <span class="perm-label">With\u00addraw</span></li></ul><h3>Next</h3>'
     )
     rows = permission_rows(page)
     assert [bool(MOVES_FUNDS.search(p)) for p, _ in rows] == [True, True]

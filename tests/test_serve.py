@@ -73,7 +73,8 @@ def test_saving_a_template_rebuilds_the_guides(served: tuple[Project, str]) -> N
     project, base = served
     url = base + "exchanges/kraken-futures/"
     _wait_for(url, "Where keys are made")
-    project.edit("templates/guide.md.j2", "## Where keys are made", "## Where the keys live")
+    # An included template counts too.
+    project.edit("templates/guide_parts.md.j2", "### Where keys are made", "### Where the keys live")
     _wait_for(url, "Where the keys live")
 
 
@@ -85,13 +86,13 @@ def test_a_broken_file_under_serve_shows_its_error_in_the_browser_until_it_is_fi
     _wait_for(url, "Kraken Futures needs a key of its own")
     project.edit("exchanges/kraken-spot.yml", "venue: Kraken\n", "venue: [Kraken\n")
     # The broken venue's own page answers with the error, where its guide was.
-    page = _wait_for(url, "exchanges/kraken-spot.yml:32: YAML syntax error", seconds=30)
+    page = _wait_for(url, "exchanges/kraken-spot.yml:35: YAML syntax error", seconds=30)
     assert "Kraken Futures needs a key of its own" not in page
     # Every other page still answers, with a banner naming the problem.
     other = _wait_for(base + "exchanges/kraken-futures/", "venue-problems", seconds=10)
-    assert "exchanges/kraken-spot.yml:32: YAML syntax error" in other
+    assert "exchanges/kraken-spot.yml:35: YAML syntax error" in other
     assert "Where keys are made" in other
-    assert "exchanges/kraken-spot.yml:32: YAML syntax error" in (project.root / "serve.log").read_text()
+    assert "exchanges/kraken-spot.yml:35: YAML syntax error" in (project.root / "serve.log").read_text()
 
     project.edit("exchanges/kraken-spot.yml", "venue: [Kraken\n", "venue: Kraken\n")
     project.edit("exchanges/kraken-spot.yml", "Kraken Futures needs a key of its own.", "Fixed again.")

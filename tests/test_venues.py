@@ -84,3 +84,12 @@ def test_key_lifecycle_table_shows_each_venues_rules(built: Project) -> None:
         for rule in venue.rules:
             if rule.days:
                 assert str(rule.days) in row, f"{venue.slug}: {rule.kind} rule of {rule.days} days missing"
+
+
+def test_the_permission_matrix_explains_only_the_conventions_its_cells_use(built: Project) -> None:
+    # Its legend once explained italics that no cell had.
+    page = built.page("compare/permissions")
+    table = page[page.index("<table") : page.index("</table>")]
+    prose = visible_text(page[page.index("<h1") : page.index("<table")])
+    assert ("<em>" in table) == ("italics" in prose)
+    assert ("not stated" in visible_text(table)) == ("Not stated" in prose)
