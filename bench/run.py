@@ -1,16 +1,20 @@
 """Build benchmark: synthetic sites of 10, 100 and 1,000 venues made from the real venue files.
 
-Run with `./dev bench` (add `--sizes 10 100` for a quicker run). For each size it reports the build
-time, the time spent in the project's own code (the venue hook's events: loading, validating and
-rendering) against MkDocs' total, the mean and largest HTML size of a guide page, the size of the
-search index and what a reader's first search downloads (the index and the search worker); at
-100 venues also the time from saving a venue file to the rebuilt page under `mkdocs serve`. It
-prints a table and writes it to bench/results.md.
+Run with `./dev bench` (add `--sizes 10 100` or `--repeats 1` for a quicker run). Every build is a
+cold `mkdocs build` in a process of its own, as a maintainer runs it. Each repetition builds every
+size twice, interleaved: the project, and the anchor (a plain Material site of the same generated
+Markdown, with no hook and no redirects), so each repetition gives its own ratio. The table shows
+min / median / max over the repetitions. Then, once per size: a profile of one build by where the
+time goes, the files written (real pages and redirect stubs apart), the size of every page that grows
+with the venue count, what a 390 px phone in Chromium (4x CPU slowdown) downloads on its first page
+and on its first search and how long the first result takes, and at 100 venues the time from saving
+a venue file to the rebuilt page under `mkdocs serve`. It writes bench/results.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -21,7 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -31,25 +35,50 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.md"
 PARTS = ("mkdocs.yml", "hooks", "templates", "docs", "overrides", "schema")
-HOOK = "venue_pages.py"
+SHIM = WORK / "ccxt-shim"
+# The pages whose size grows with the number of venues, by where they are in the site.
+GROWING = {
+    "home": "index.html",
+    "venue index": "exchanges/index.html",
+    "help index": "help/index.json",
+    "search index": "search/search_index.json",
+}
+# Where a build's time goes, by the file a profiled function lives in.
+BUCKETS = (
+    ("hook", ("venuekit", "venue_pages.py", "yaml", "pydantic")),
+    ("Jinja", ("jinja2",)),
+    ("redirects", ("mkdocs_redirects",)),
+    ("search", ("mkdocs/contrib/search", "lunr")),
+    ("Markdown", ("markdown", "pymdownx", "pygments")),
+    ("theme", ("material", "mkdocs/theme", "mkdocs/utils/templates")),
+    ("clean and copy", ("shutil", "mkdocs/utils/__init__", "posixpath", "genericpath")),
+)
 
 
 @dataclass
 class Result:
     venues: int
-    build: float
-    own: float
-    guide_mean: float
-    guide_max: int
-    search_index: int
-    first_search: int
-    pages: int
+    builds: list[float] = field(default_factory=list)
+    anchors: list[float] = field(default_factory=list)
+    hook: list[float] = field(default_factory=list)
+    profile: dict[str, float] = field(default_factory=dict)
+    pages: int = 0
+    stubs: int = 0
+    anchor_files: int = 0
+    guide_mean: float = 0.0
+    growing: dict[str, int] = field(default_factory=dict)
+    phone: dict[str, float] = field(default_factory=dict)
     serve: float | None = None
 
 
-def make_project(count: int) -> Path:
-    """A copy of the project whose exchanges/ holds `count` venues cloned from the real ones."""
-    target = WORK / f"venues-{count}"
+def make_project(count: int, target: Path | None = None) -> Path:
+    """A copy of the project whose exchanges/ holds `count` venues copied from the real ones.
+
+    Copies are made round by round, one of each real file per round, by editing the text: every
+    comment stays, and each copy's slug, former slugs, name and CCXT ids get the round's number, so
+    a copy's `related` links point at the same round's copies. A link whose target is not in the
+    site (a partial last round) is dropped, as the real site would refuse it."""
+    target = target or WORK / f"venues-{count}"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     for part in PARTS:
@@ -60,25 +89,47 @@ def make_project(count: int) -> Path:
             shutil.copy2(source, target / part)
     (target / "exchanges").mkdir()
     originals = sorted((ROOT / "exchanges").glob("*.yml"))
-    for i in range(count):
-        source = originals[i % len(originals)]
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-        suffix = f"{i:04d}"
-        # Each copy is its own venue: a new slug, CCXT ids and name; links to siblings are dropped.
-        data["slug"] = f"{data['slug']}-{suffix}"
-        data["ccxt"] = [f"{ident}{suffix}" for ident in data["ccxt"]]
-        data["name"] = f"{data['name']} {suffix}"
-        data["related"] = []
-        (target / "exchanges" / f"{data['slug']}.yml").write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+    made = {(i // len(originals), originals[i % len(originals)].stem) for i in range(count)}
+    for number, stem in sorted(made):
+        text = (ROOT / "exchanges" / f"{stem}.yml").read_text(encoding="utf-8")
+        copy = copy_venue(text, number, {s for n, s in made if n == number})
+        (target / "exchanges" / f"{stem}-{number:04d}.yml").write_text(copy, encoding="utf-8")
     return target
 
 
-SHIM = WORK / "ccxt-shim"
+def copy_venue(text: str, number: int, siblings: set[str]) -> str:
+    """One venue file's text as the `number`th copy: a venue of its own, comments and all."""
+    suffix = f"{number:04d}"
+
+    def ids(match: re.Match[str]) -> str:
+        items = [f"{i.strip()}{suffix}" for i in match.group(2).split(",") if i.strip()]
+        return f"{match.group(1)}[{', '.join(items)}]"
+
+    text = re.sub(r"^(slug: )(\S+)$", lambda m: f"{m[1]}{m[2]}-{suffix}", text, count=1, flags=re.M)
+    text = re.sub(r"^(name: )(.+)$", lambda m: f"{m[1]}{m[2].strip()} {suffix}", text, count=1, flags=re.M)
+    text = re.sub(r"^((?:legacy_)?ccxt: )\[([^\]]*)\]", ids, text, flags=re.M)
+    text = re.sub(
+        r"^(former_slugs: )\[([^\]]*)\]",
+        lambda m: m[1] + "[" + ", ".join(f"{s.strip()}-{suffix}" for s in m[2].split(",") if s.strip()) + "]",
+        text,
+        flags=re.M,
+    )
+    related = re.search(r"^related:\n((?:(?:  .*)?\n)*)", text, flags=re.M)
+    if related:
+        items = re.split(r"(?m)^(?=  - slug: )", related.group(1))
+        kept = []
+        for item in items:
+            slug = re.match(r"  - slug: (\S+)", item)
+            if not slug:
+                kept.append(item)
+            elif slug.group(1) in siblings:
+                kept.append(item.replace(f"  - slug: {slug.group(1)}", f"  - slug: {slug.group(1)}-{suffix}", 1))
+        body = "".join(kept)
+        text = text.replace(related.group(0), f"related:\n{body}" if "- slug:" in body else "related: []\n\n", 1)
+    return text
 
 
-def ccxt_shim(counts: list[int]) -> Path:
+def ccxt_shim(projects: list[Path]) -> Path:
     """A stand-in `ccxt` package that knows the synthetic venues' ids, for the builds only.
 
     The build checks every CCXT id against the installed package, which it reads from source:
@@ -92,84 +143,210 @@ def ccxt_shim(counts: list[int]) -> Path:
     sys.path.insert(0, str(ROOT / "hooks"))
     from venuekit.ccxtids import ccxt_exchanges
 
-    originals = sorted((ROOT / "exchanges").glob("*.yml"))
     ids = set(ccxt_exchanges())
-    for i in range(max(counts)):
-        data = yaml.safe_load(originals[i % len(originals)].read_text(encoding="utf-8"))
-        ids.update(f"{ident}{i:04d}" for ident in data["ccxt"])
-    ccxt_exchanges.cache_clear()
+    for project in projects:
+        for venue in (project / "exchanges").glob("*.yml"):
+            ids.update(yaml.safe_load(venue.read_text(encoding="utf-8"))["ccxt"])
     shutil.rmtree(SHIM, ignore_errors=True)
     (SHIM / "ccxt" / "base").mkdir(parents=True)
     (SHIM / "ccxt" / "__init__.py").write_text(f"exchanges = {sorted(ids)!r}\n", encoding="utf-8")
     shutil.copy2(real / "base" / "errors.py", SHIM / "ccxt" / "base" / "errors.py")
-    sys.path.insert(0, str(SHIM))
     return SHIM
 
 
-def build(project: Path) -> tuple[float, float]:
-    """Builds `project` in this process; returns the wall time and the time in the venue hook's events."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
-    os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    own = 0.0
-
-    def timed(function):
-        def wrapper(*args, **kwargs):
-            nonlocal own
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                own += time.perf_counter() - started
-
-        return wrapper
-
-    started = time.perf_counter()
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
-    # MkDocs keeps each event's handlers in a list; the hook's own are wrapped with a timer.
-    for event, handlers in config.plugins.events.items():
-        config.plugins.events[event] = [
-            timed(h) if getattr(h, "__module__", "").endswith(HOOK) else h for h in handlers
-        ]
-    mkdocs_build(config)
-    return time.perf_counter() - started, own
+def build_env(project: Path) -> dict[str, str]:
+    """The environment of a build of `project`: its own copy of the hook's package, never the original's."""
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=os.pathsep.join([str(SHIM), str(project / "hooks")]))
 
 
-def page_sizes(project: Path) -> tuple[float, int, int, int, int]:
+def make_anchor(project: Path) -> Path:
+    """The plain Material site of the same Markdown the hook generates: no hook, no redirects."""
+    anchor = project.with_name(project.name + "-anchor")
+    shutil.rmtree(anchor, ignore_errors=True)
+    script = (
+        "import sys, json; from pathlib import Path; "
+        "from venuekit.site import load_site, build_pages, read_extra, venue_table; "
+        "root = Path(sys.argv[1]); config = root / 'mkdocs.yml'; "
+        "site = load_site(config, root / 'docs', read_extra(config)); "
+        "print(json.dumps({'pages': {p.src_uri: p.content for p in build_pages(site)}, 'table': venue_table(site)}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(project)], env=build_env(project), capture_output=True, text=True, check=True
+    )
+    generated = json.loads(out.stdout)
+    shutil.copytree(project / "docs", anchor / "docs")
+    shutil.copytree(project / "overrides", anchor / "overrides")
+    for src_uri, content in generated["pages"].items():
+        path = anchor / "docs" / src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    home = anchor / "docs" / "index.md"
+    home.write_text(home.read_text(encoding="utf-8").replace("<!-- venue-table -->", generated["table"]), "utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^hooks:\n(?:  .*\n)+", "", config, flags=re.M)
+    config = re.sub(r"^  - redirects:\n(?:      .*\n)+", "", config, flags=re.M)
+    config = re.sub(r"^watch:\n(?:  .*\n)+", "", config, flags=re.M)
+    # The hook points snippets at docs/examples; the anchor says so itself.
+    config = config.replace(
+        "  - pymdownx.snippets:\n      check_paths: true\n",
+        "  - pymdownx.snippets:\n      base_path: [docs/examples]\n",
+    )
+    (anchor / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return anchor
+
+
+_TIMED_BUILD = """
+import json, sys, time
+started = time.perf_counter()
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+hook = 0.0
+def timed(function):
+    def wrapper(*args, **kwargs):
+        global hook
+        t = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            hook += time.perf_counter() - t
+    return wrapper
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+for event, handlers in config.plugins.events.items():
+    ours = [timed(h) if getattr(h, "__module__", "").endswith("venue_pages.py") else h for h in handlers]
+    config.plugins.events[event] = ours
+if len(sys.argv) > 3:
+    import cProfile, pstats
+    profiler = cProfile.Profile()
+    profiler.runcall(build, config)
+    stats = pstats.Stats(profiler)
+    print(json.dumps({"profile": [[f, s[2]] for (f, _, _), s in stats.stats.items()], "total": stats.total_tt}))
+else:
+    build(config)
+    print(json.dumps({"wall": time.perf_counter() - started, "hook": hook}))
+"""
+
+
+def cold_build(project: Path, profile: bool = False) -> dict[str, object]:
+    """One `mkdocs build` of `project` in a fresh process; its wall time and the hook's events' time."""
     site = project / "site"
-    guides = [
-        p / "index.html"
+    command = [sys.executable, "-c", _TIMED_BUILD, str(project / "mkdocs.yml"), str(site)]
+    started = time.perf_counter()
+    out = subprocess.run(
+        command + (["profile"] if profile else []), cwd=project, env=build_env(project), capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"build of {project} failed:\n{out.stderr[-2000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["process"] = time.perf_counter() - started
+    return result
+
+
+def profile_buckets(project: Path) -> dict[str, float]:
+    """Share of one profiled build's own time (tottime) in each bucket of BUCKETS."""
+    data = cold_build(project, profile=True)
+    shares: dict[str, float] = {name: 0.0 for name, _ in BUCKETS}
+    shares["other"] = 0.0
+    for filename, tottime in data["profile"]:
+        name = next((b for b, marks in BUCKETS if any(m in filename for m in marks)), "other")
+        shares[name] += tottime
+    total = sum(shares.values()) or 1.0
+    return {name: 100 * t / total for name, t in shares.items()}
+
+
+def is_stub(path: Path) -> bool:
+    return path.stat().st_size < 2000 and b'http-equiv="refresh"' in path.read_bytes()
+
+
+def count_files(site: Path) -> tuple[int, int]:
+    pages = stubs = 0
+    for path in site.rglob("*.html"):
+        if is_stub(path):
+            stubs += 1
+        else:
+            pages += 1
+    return pages, stubs
+
+
+def guide_mean(site: Path) -> float:
+    sizes = [
+        (p / "index.html").stat().st_size
         for p in (site / "exchanges").iterdir()
         if p.is_dir() and re.search(r"-\d{4}$", p.name) and (p / "index.html").exists()
     ]
-    sizes = [g.stat().st_size for g in guides]
-    search = (site / "search" / "search_index.json").stat().st_size
-    # Material's search loads its worker and the whole index before a reader's first query.
-    worker = sum(p.stat().st_size for p in (site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-    pages = sum(1 for _ in site.rglob("*.html"))
-    return statistics.mean(sizes), max(sizes), search, search + worker, pages
+    return statistics.mean(sizes)
+
+
+def phone_search(site: Path, query: str) -> dict[str, float]:
+    """What a 390 px phone downloads on the home page, then on its first search, and the time from
+    typing the query to the first result shown, in Chromium with the CPU slowed down 4x."""
+    from playwright.sync_api import sync_playwright
+
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "0", "-b", "127.0.0.1", "-d", str(site)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = server.stdout.readline()
+        port = int(re.search(r"port (\d+)", line).group(1))
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
+            )
+            page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+            received: list[int] = []
+            page.on("response", lambda r: received.append(_body_size(r)))
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_load_state("networkidle")
+            first_page = sum(received)
+            page.locator("label.md-header__button[for='__search']").click()
+            started = time.perf_counter()
+            page.keyboard.type(query)
+            page.locator(".md-search-result__item").first.wait_for(timeout=120_000)
+            first_result = time.perf_counter() - started
+            page.wait_for_load_state("networkidle")
+            first_search = sum(received) - first_page
+            browser.close()
+        return {
+            "first page (KB)": first_page / 1024,
+            "first search (KB)": first_search / 1024,
+            "first result (s)": first_result,
+        }
+    finally:
+        server.terminate()
+
+
+def _body_size(response) -> int:
+    try:
+        return len(response.body())
+    except Exception:  # a redirect or an aborted request has no body
+        return 0
 
 
 def serve_latency(project: Path, rounds: int = 3) -> float:
-    """Median seconds from saving a venue file to `mkdocs serve` serving the rebuilt page."""
+    """Median seconds from saving a venue file to `mkdocs serve` serving the rebuilt page, measured
+    by a client polling the page until it shows the edit."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     venue = sorted((project / "exchanges").glob("*.yml"))[0]
     slug = yaml.safe_load(venue.read_text(encoding="utf-8"))["slug"]
     url = f"http://127.0.0.1:{port}/exchanges/{slug}/"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=os.pathsep.join([str(SHIM), str(ROOT / "hooks")]))
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, cwd=project, env=build_env(project), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    original = venue.read_text(encoding="utf-8")
     try:
         _wait(url, "", 600)
         times = []
         for i in range(rounds):
             marker = f"Benchmark edit {i} {time.time_ns()}"
-            data = yaml.safe_load(venue.read_text(encoding="utf-8"))
-            data["summary"] = marker
-            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+            text = re.sub(r"^summary: >-\n  ", f"summary: >-\n  {marker}. ", original, count=1, flags=re.M)
             started = time.perf_counter()
             venue.write_text(text, encoding="utf-8")
             _wait(url, marker, 600)
@@ -177,6 +354,7 @@ def serve_latency(project: Path, rounds: int = 3) -> float:
             time.sleep(1)
         return statistics.median(times)
     finally:
+        venue.write_text(original, encoding="utf-8")
         server.terminate()
         server.wait(timeout=30)
 
@@ -214,69 +392,156 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, Python {platform.python_version()}, {platform.system()}"
 
 
-def table(results: list[Result]) -> str:
-    rows = [
-        "| venues | pages | build (s) | own code (s) | own share | guide HTML mean (KB) | guide HTML max (KB) "
-        "| search index (KB) | first search downloads (KB) | save → page under serve (s) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+def spread(values: list[float], digits: int = 2) -> str:
+    """min / median / max."""
+    return " / ".join(f"{v:.{digits}f}" for v in (min(values), statistics.median(values), max(values)))
+
+
+def tables(results: list[Result]) -> list[str]:
+    lines = [
+        "| venues | build (s) | anchor (s) | build ÷ anchor | own share | hook events (s) "
+        "| save → page under serve (s) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
+        ratio = [b / a for b, a in zip(r.builds, r.anchors, strict=True)]
+        share = [100 * (1 - a / b) for b, a in zip(r.builds, r.anchors, strict=True)]
         serve = f"{r.serve:.2f}" if r.serve is not None else "–"
-        rows.append(
-            f"| {r.venues} | {r.pages} | {r.build:.2f} | {r.own:.2f} | {100 * r.own / r.build:.1f} % "
-            f"| {r.guide_mean / 1024:.1f} | {r.guide_max / 1024:.1f} | {r.search_index / 1024:.0f} "
-            f"| {r.first_search / 1024:.0f} | {serve} |"
+        lines.append(
+            f"| {r.venues} | {spread(r.builds)} | {spread(r.anchors)} | {spread(ratio)} | {spread(share, 1)} % "
+            f"| {spread(r.hook)} | {serve} |"
         )
-    return "\n".join(rows)
+    lines += [
+        "",
+        "Where one profiled build of the project spends its own time (% of the profile's total):",
+        "",
+        "| venues | " + " | ".join(name for name, _ in BUCKETS) + " | other |",
+        "| ---: |" + " ---: |" * (len(BUCKETS) + 1),
+    ]
+    for r in results:
+        lines.append(f"| {r.venues} | " + " | ".join(f"{v:.1f}" for v in r.profile.values()) + " |")
+    lines += [
+        "",
+        "| venues | real pages | redirect stubs | anchor pages | guide HTML mean (KB) | "
+        + " | ".join(f"{name} (KB)" for name in GROWING)
+        + " |",
+        "| ---: | ---: | ---: | ---: | ---: |" + " ---: |" * len(GROWING),
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.venues} | {r.pages} | {r.stubs} | {r.anchor_files} | {r.guide_mean / 1024:.1f} | "
+            + " | ".join(f"{r.growing[name] / 1024:.0f}" for name in GROWING)
+            + " |"
+        )
+    if any(r.phone for r in results):
+        lines += [
+            "",
+            "A 390 px phone in Chromium with the CPU slowed down 4×, on the home page, then searching `binance`:",
+            "",
+            "| venues | first page downloads (KB) | first search downloads (KB) | first result (s) |",
+            "| ---: | ---: | ---: | ---: |",
+        ]
+        for r in results:
+            if r.phone:
+                p = r.phone
+                lines.append(
+                    f"| {r.venues} | {p['first page (KB)']:.0f} | {p['first search (KB)']:.0f} "
+                    f"| {p['first result (s)']:.2f} |"
+                )
+    return lines
 
 
-def ratios(results: list[Result]) -> list[str]:
+def goals(results: list[Result]) -> list[str]:
     by = {r.venues: r for r in results}
     lines = []
     if 100 in by and 1000 in by:
-        lines.append(
-            f"- 1,000 venues build in {by[1000].build / by[100].build:.1f}× the time of 100 (goal: at most 11×)."
-        )
+        ratio = statistics.median(by[1000].builds) / statistics.median(by[100].builds)
+        lines.append(f"- 1,000 venues build in {ratio:.1f}× the time of 100 (medians; goal: at most 11×).")
     if 10 in by and 1000 in by:
         lines.append(
-            f"- A guide page at 1,000 venues weighs {by[1000].guide_mean / by[10].guide_mean:.2f}× "
-            "what it weighs at 10 (goal: at most 1.2×)."
+            f"- A guide page at 1,000 venues weighs {by[1000].guide_mean / by[10].guide_mean:.2f}× what it weighs "
+            "at 10 (goal: at most 1.2×); the same guide is the same size at every count."
         )
     if 100 in by:
-        share = 100 * by[100].own / by[100].build
-        lines.append(f"- The project's own code takes {share:.1f} % of the 100-venue build (goal: at most 5 %).")
+        r = by[100]
+        share = statistics.median([100 * (1 - a / b) for b, a in zip(r.builds, r.anchors, strict=True)])
+        lines.append(f"- The project's own share of the 100-venue build is {share:.1f} % (median; goal: at most 5 %).")
     return lines
+
+
+METHOD = """\
+How each figure is taken:
+
+- **build, anchor**: each a cold `mkdocs build` in a new process, timed from process start to exit.
+  The anchor is a plain Material site of the same generated Markdown (the hook's pages written out
+  as files), with no hook and no redirects plugin. Each repetition builds every size's project and
+  anchor in turn, so slow and fast moments of the machine fall on both; min / median / max over the
+  repetitions.
+- **own share**: 1 − anchor ÷ build, per repetition: everything the project adds to a plain build,
+  the redirect stubs it asks for and their clean-up included. **hook events**: the time inside the
+  hook's own event handlers only.
+- **profile**: one more build under cProfile; each function's own time is put in a bucket by the
+  file it lives in (hook: venuekit, PyYAML, pydantic; Jinja: the hook's templates and the theme's;
+  redirects: mkdocs-redirects; search: the search plugin; Markdown: Python-Markdown, pymdownx,
+  Pygments; theme: Material and MkDocs' templates; clean and copy: shutil and file copies; other:
+  built-ins such as file writes and regular expressions, and everything else).
+- **real pages, redirect stubs**: HTML files written, a stub being a small page that only redirects.
+- **phone**: Debian's Chromium at 390 × 844 px with Chrome's CPU throttling at 4×, bytes of every
+  response body on the home page's load, then bytes fetched between opening search and the first
+  result for `binance`, and the time from typing to that result.
+- **synthetic venues**: copies of the real files made by editing their text (every comment kept),
+  round by round, each copy with its round's number in its slug, name and CCXT ids; `related`
+  links point at the same round's copies. Builds import the copy's `hooks/`, never the original's.
+"""
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve measurement")
+    parser.add_argument("--no-phone", action="store_true", help="skip the Chromium measurement")
     args = parser.parse_args()
-    results = []
-    ccxt_shim(args.sizes)
-    for count in args.sizes:
-        project = make_project(count)
-        build(project)  # a first build warms caches (imports, theme templates) so runs compare fairly
-        wall, own = build(project)
-        mean, largest, search, first, pages = page_sizes(project)
-        result = Result(count, wall, own, mean, largest, search, first, pages)
+    projects = {count: make_project(count) for count in args.sizes}
+    ccxt_shim(list(projects.values()))
+    anchors = {count: make_anchor(project) for count, project in projects.items()}
+    results = {count: Result(count) for count in args.sizes}
+    for repeat in range(args.repeats):
+        for count in args.sizes:
+            built = cold_build(projects[count])
+            plain = cold_build(anchors[count])
+            r = results[count]
+            r.builds.append(built["process"])
+            r.hook.append(built["hook"])
+            r.anchors.append(plain["process"])
+            print(
+                f"repeat {repeat + 1}: {count} venues {built['process']:.2f} s, anchor {plain['process']:.2f} s",
+                flush=True,
+            )
+    for count, r in results.items():
+        site = projects[count] / "site"
+        r.pages, r.stubs = count_files(site)
+        r.anchor_files = sum(count_files(anchors[count] / "site"))
+        r.guide_mean = guide_mean(site)
+        r.growing = {name: (site / path).stat().st_size for name, path in GROWING.items()}
+        r.profile = profile_buckets(projects[count])
+        if not args.no_phone and shutil.which("chromium"):
+            r.phone = phone_search(site, "binance")
         if count == 100 and not args.no_serve:
-            result.serve = serve_latency(project)
-        results.append(result)
-        print(table([result]).splitlines()[-1], flush=True)
+            r.serve = serve_latency(projects[count])
+        print(f"{count} venues measured", flush=True)
+    ordered = [results[c] for c in args.sizes]
     report = "\n".join(
         [
             "# Build benchmark",
             "",
-            f"Run by `./dev bench` on {date.today().isoformat()}: {machine()}.",
-            "Each size is built twice in one process; the table shows the second build. Synthetic venues are",
-            "copies of the real venue files with new slugs, CCXT ids and names.",
+            f"Run by `./dev bench` on {date.today().isoformat()}: {machine()}; {args.repeats} repetitions.",
             "",
-            table(results),
+            *tables(ordered),
             "",
-            *ratios(results),
+            *goals(ordered),
             "",
+            METHOD,
         ]
     )
     RESULTS.write_text(report, encoding="utf-8")

@@ -5,6 +5,7 @@ The events come first; the work is done by the `venuekit` package beside this fi
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -24,14 +25,41 @@ from venuekit.staging import Staging
 from venuekit.validate import VenueErrors
 from venuekit.yamlfile import paused_gc
 
-# This build's data, read afresh by on_config at every build (mkdocs serve reloads this module).
+# The venuekit names this hook uses, by module: rebound when the package's code changes under serve.
+_USES = {
+    "venuekit.links": ("redirects",),
+    "venuekit.sanitize": ("clean_html",),
+    "venuekit.searchfix": ("patch_lunr",),
+    "venuekit.site": (
+        "Site",
+        "build_pages",
+        "help_files",
+        "load_site",
+        "problems_banner",
+        "stale_guides",
+        "venue_table",
+    ),
+    "venuekit.staging": ("Staging",),
+    "venuekit.validate": ("VenueErrors",),
+    "venuekit.yamlfile": ("paused_gc",),
+}
+_PACKAGE = Path(__file__).parent / "venuekit"
+
+
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in _PACKAGE.glob("*.py")))
+
+
+_loaded_code = _code_stamp()
+
+# This build's data, read afresh by on_config at every build.
 _site: Site | None = None
 # `mkdocs build` writes into a staging folder, swapped in by on_shutdown only if the build passed.
 _staging: Staging | None = None
 _command = ""
-# Set for the whole `mkdocs serve` process: serve loads this module afresh for every rebuild, and
-# calls on_startup only once, so the setting lives where every rebuild's module can read it. It holds
-# the serving process's id, so neither a child process nor a hand-set variable turns a build lenient.
+# Set for the whole `mkdocs serve` process, which calls on_startup only once, so that every rebuild
+# can read it. It holds the serving process's id, so neither a child process nor a hand-set
+# variable turns a build lenient.
 PREVIEW = "VENUE_PAGES_PREVIEW"
 
 
@@ -43,8 +71,29 @@ def on_startup(command: str, dirty: bool) -> None:
         os.environ[PREVIEW] = str(os.getpid())
 
 
+def _reload_venuekit() -> None:
+    """MkDocs loads this hook once per process, and Python keeps the modules it imported: under
+    serve, an edit to venuekit's code would run only after a restart. When the package's files
+    changed since they were imported, import them afresh and rebind the names this hook uses."""
+    global _loaded_code
+    stamp = _code_stamp()
+    if stamp == _loaded_code:
+        return
+    for name in [m for m in sys.modules if m == "venuekit" or m.startswith("venuekit.")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(_PACKAGE.parent))
+    try:
+        for module, names in _USES.items():
+            loaded = importlib.import_module(module)
+            globals().update({n: getattr(loaded, n) for n in names})
+    finally:
+        sys.path.remove(str(_PACKAGE.parent))
+    _loaded_code = stamp
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site, _staging
+    _reload_venuekit()
     if _command == "build":
         _staging = Staging(Path(config.site_dir), strict=bool(config.strict))
         config.site_dir = str(_staging.start())

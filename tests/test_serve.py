@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -114,3 +115,30 @@ def test_a_safety_rule_break_under_serve_names_the_file_line_and_field(served: t
     assert "Turn on" not in page
     project.edit("exchanges/kraken-spot.yml", rule.replace("forbidden", "required"), rule)
     _wait_for(url, "Kraken Futures needs a key of its own")
+
+
+def test_an_edit_to_the_generators_code_takes_effect_on_the_next_rebuild(served: tuple[Project, str]) -> None:
+    # Python keeps imported modules; serve must not keep running the code from before the edit.
+    project, base = served
+    url = base + "exchanges/kraken-spot/"
+    _wait_for(url, "Kraken Futures needs a key of its own")
+    project.edit("hooks/venuekit/render.py", '"recommended": "Recommended"', '"recommended": "Strongly advised"')
+    _wait_for(url, "Strongly advised")
+
+
+def test_the_served_search_index_is_what_a_clean_build_makes(served: tuple[Project, str]) -> None:
+    # After edits, serve's index holds each page once, as a clean build of the same files would.
+    project, base = served
+    url = base + "exchanges/kraken-spot/"
+    _wait_for(url, "Kraken Futures needs a key of its own")
+    for marker in ("First edit.", "Second edit."):
+        project.edit("exchanges/kraken-spot.yml", "Kraken Futures needs a key of its own.", marker)
+        _wait_for(url, marker)
+        project.edit("exchanges/kraken-spot.yml", marker, "Kraken Futures needs a key of its own.")
+        _wait_for(url, "Kraken Futures needs a key of its own")
+    served_index = json.loads(_get(base + "search/search_index.json"))
+    assert project.build().returncode == 0
+    built_index = json.loads((project.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    served_docs = sorted(d["location"] for d in served_index["docs"])
+    assert served_docs == sorted(d["location"] for d in built_index["docs"])
+    assert len(served_docs) == len(set(served_docs)), "the served index holds a page twice"
