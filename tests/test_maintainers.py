@@ -65,19 +65,19 @@ def test_unfilled_scaffold_lists_every_empty_field_by_line(project: Project) -> 
 
 
 def test_scaffold_filled_in_builds_a_guide(project: Project) -> None:
-    # A real CCXT exchange that has no guide yet, so the test never collides with a venue file.
-    venuekit(project, "new-venue", "bitstamp", "--product", "spot", "--name", "Bitstamp")
-    path = project.root / "exchanges" / "bitstamp-spot.yml"
+    # A real CCXT exchange that has no guide yet (Bitstamp was the example until it got one).
+    claimed = {i for f in (project.root / "exchanges").glob("*.yml") for i in yaml.safe_load(f.read_text())["ccxt"]}
+    assert "bitvavo" not in claimed, "bitvavo has a guide now: pick another CCXT id without one"
+    venuekit(project, "new-venue", "bitvavo", "--product", "spot", "--name", "Bitvavo")
+    path = project.root / "exchanges" / "bitvavo-spot.yml"
     example = yaml.safe_load(project.venue("kraken-spot").read_text(encoding="utf-8"))
-    example.update(
-        name="Bitstamp Spot", venue="Bitstamp", slug="bitstamp-spot", ccxt=["bitstamp"], related=[], aliases=[]
-    )
+    example.update(name="Bitvavo Spot", venue="Bitvavo", slug="bitvavo-spot", ccxt=["bitvavo"], related=[], aliases=[])
     path.write_text(yaml.safe_dump(fill(yaml.safe_load(path.read_text(encoding="utf-8")), example)), encoding="utf-8")
     checked = venuekit(project, "validate")
     assert checked.returncode == 0, checked.stderr
     result = project.build()
     assert result.returncode == 0, result.stderr
-    assert "Bitstamp Spot: a trading key that cannot withdraw" in project.page("exchanges/bitstamp-spot")
+    assert "Bitvavo Spot: a trading key that cannot withdraw" in project.page("exchanges/bitvavo-spot")
 
 
 def test_validate_reports_every_problem_in_every_file_at_once(project: Project) -> None:
