@@ -51,6 +51,8 @@ class PlannedStep:
 
     step: Step
     parts: tuple[str, ...]
+    notes: tuple[Note, ...]
+    """The warnings said in this step: those `at` its kind, in the first step of that kind."""
 
 
 def plan_steps(venue: Venue) -> tuple[PlannedStep, ...]:
@@ -59,7 +61,11 @@ def plan_steps(venue: Venue) -> tuple[PlannedStep, ...]:
     the `settings` step if there is none. The validator makes sure one of the two exists."""
     kinds = {s.kind for s in venue.steps}
     planned = []
+    seen: set[str] = set()
     for step in venue.steps:
+        first = step.kind not in seen and step.kind != "action"
+        seen.add(step.kind)
+        notes = tuple(n for n in venue.warnings if first and n.at == step.kind)
         parts: list[str] = []
         if step.kind in ("where", "permissions", "credentials"):
             parts.append(step.kind)
@@ -67,7 +73,7 @@ def plan_steps(venue: Venue) -> tuple[PlannedStep, ...]:
             parts.append("settings")
         if step.kind == "ip-whitelist" or (step.kind == "settings" and "ip-whitelist" not in kinds):
             parts.append("ip-whitelist")
-        planned.append(PlannedStep(step, tuple(parts)))
+        planned.append(PlannedStep(step, tuple(parts), notes))
     return tuple(planned)
 
 
@@ -172,6 +178,8 @@ def make_environment(templates: Path) -> Environment:
     env.filters.update(label=escape_label, text=escape_text, cell=table_cell, code=code_span)
     env.filters.update(day=day, requirement=requirement, key_types=key_types)
     env.globals["trouble_title"] = trouble_title
+    env.filters["quote_if"] = lambda text, wanted: f"“{text}”" if wanted else text
+    env.tests["search"] = lambda text, pattern: re.search(pattern, str(text)) is not None
     env.tests["ipv6"] = lambda address: ipaddress.ip_network(address, strict=False).version == 6
     return env
 
