@@ -208,6 +208,17 @@ def test_each_warning_is_said_once_in_the_step_it_belongs_to(built: Project, ven
 
 
 @by_slug
+def test_quick_facts_name_each_fact_once(built: Project, venue) -> None:
+    # Binance's "Key types" was once a row of its own and an extra fact under the same label.
+    table = section(guide(built, venue.slug), "quick-facts")
+    labels = [visible_text(c) for c in re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.DOTALL)]
+    assert len(labels) == len(set(labels)), f"{venue.slug}: {labels}"
+    text = re.sub(r"\s", "", visible_text(table))
+    for fact in venue.facts.extra:
+        assert re.sub(r"[`*\s]", "", fact.value)[:30] in text, f"{venue.slug}: {fact.label}"
+
+
+@by_slug
 def test_whitelist_block_holds_exactly_the_configured_addresses(built: Project, venue) -> None:
     block = re.search(r"<code>(.*?)</code>", section(guide(built, venue.slug), "ip-whitelist"), re.DOTALL)
     assert block, "no address block"
