@@ -25,24 +25,6 @@ from venuekit.staging import Staging
 from venuekit.validate import VenueErrors
 from venuekit.yamlfile import paused_gc
 
-# The venuekit names this hook uses, by module: rebound when the package's code changes under serve.
-_USES = {
-    "venuekit.links": ("redirects",),
-    "venuekit.sanitize": ("clean_html",),
-    "venuekit.searchfix": ("patch_lunr",),
-    "venuekit.site": (
-        "Site",
-        "build_pages",
-        "help_files",
-        "load_site",
-        "problems_banner",
-        "stale_guides",
-        "venue_table",
-    ),
-    "venuekit.staging": ("Staging",),
-    "venuekit.validate": ("VenueErrors",),
-    "venuekit.yamlfile": ("paused_gc",),
-}
 _PACKAGE = Path(__file__).parent / "venuekit"
 
 
@@ -81,11 +63,15 @@ def _reload_venuekit() -> None:
         return
     for name in [m for m in sys.modules if m == "venuekit" or m.startswith("venuekit.")]:
         del sys.modules[name]
+    # The functions and classes this hook imported from venuekit, by the name it imported them as.
+    used = {
+        n: v.__module__
+        for n, v in globals().items()
+        if getattr(v, "__name__", None) == n and getattr(v, "__module__", "").startswith("venuekit.")
+    }
     sys.path.insert(0, str(_PACKAGE.parent))
     try:
-        for module, names in _USES.items():
-            loaded = importlib.import_module(module)
-            globals().update({n: getattr(loaded, n) for n in names})
+        globals().update({n: getattr(importlib.import_module(module), n) for n, module in used.items()})
     finally:
         sys.path.remove(str(_PACKAGE.parent))
     _loaded_code = stamp

@@ -174,6 +174,10 @@ def test_one_never_box_at_the_top_names_every_fund_moving_permission(built: Proj
     for permission in (p for p in venue.permissions if p.moves_funds):
         expected = f"eep {permission.label} at {permission.setting}" if permission.setting else permission.label
         assert expected in title, f"{venue.slug}: the never box '{title}' does not name {permission.label}"
+    # A label holding a comma would split the list ("Open, cancel and view bank withdrawals"): all are quoted.
+    ticks = [p.label for p in venue.permissions if p.moves_funds and not p.setting]
+    if any("," in label for label in ticks):
+        assert all(f"“{label}”" in title for label in ticks), title
     # Every other danger warning is said in the step it belongs to: none waits between the title
     # and the steps.
     top = html[html.index("</h1>") : html.index('id="steps"')]

@@ -74,12 +74,10 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("sources", "Sources"),
 )
 
-# The parts of the page a step can carry, by the step kind that carries them.
-STEP_PARTS = ("where", "permissions", "settings", "ip-whitelist", "credentials")
-
-StepKind = Literal[
-    "action", "where", "permissions", "settings", "ip-whitelist", "confirm-2fa", "copy-once", "credentials"
-]
+# The places in the steps a step kind marks: the parts of the page it carries and the two moments
+# readers must not miss. A warning's `at:` names one of them, or the never box, or Stay safe.
+StepPlace = Literal["where", "permissions", "settings", "ip-whitelist", "confirm-2fa", "copy-once", "credentials"]
+StepKind = Literal["action", StepPlace]
 
 
 class Strict(BaseModel):
@@ -325,17 +323,7 @@ class Credential(Strict):
 class Note(Strict):
     level: Literal["danger", "warning", "info"] = "warning"
     """How serious: `danger` (funds at risk), `warning` (the key will fail) or `info`."""
-    at: Literal[
-        "never",
-        "where",
-        "permissions",
-        "settings",
-        "ip-whitelist",
-        "confirm-2fa",
-        "copy-once",
-        "credentials",
-        "security",
-    ] = "security"
+    at: Literal["never", StepPlace, "security"] = "security"
     """Where the page says it, once: `never` in the box at the top that names the fund-moving
     permissions (danger only), a step kind (e.g. `copy-once`) in that step, or `security` in Stay safe."""
     title: Label

@@ -47,7 +47,8 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 
 @dataclass(frozen=True)
 class PlannedStep:
-    """A step as the page shows it, with the page parts (`STEP_PARTS`) the reader uses in it."""
+    """A step as the page shows it, with the page parts (where, permissions, settings, ip-whitelist,
+    credentials) the reader uses in it."""
 
     step: Step
     parts: tuple[str, ...]
@@ -178,8 +179,7 @@ def make_environment(templates: Path) -> Environment:
     env.filters.update(label=escape_label, text=escape_text, cell=table_cell, code=code_span)
     env.filters.update(day=day, requirement=requirement, key_types=key_types)
     env.globals["trouble_title"] = trouble_title
-    env.filters["quote_if"] = lambda text, wanted: f"“{text}”" if wanted else text
-    env.tests["search"] = lambda text, pattern: re.search(pattern, str(text)) is not None
+    env.filters["either"] = either
     env.tests["ipv6"] = lambda address: ipaddress.ip_network(address, strict=False).version == 6
     return env
 
@@ -222,6 +222,13 @@ def requirement(value: str) -> str:
 
 def key_types(values: list[str]) -> str:
     return ", ".join(_KEY_TYPES[str(v)] for v in values)
+
+
+# Labels run into a sentence: A, B or C. When one label holds a comma, all are quoted, so the list
+# still reads as a list: "Open, cancel and view bank withdrawals" is one label, not three.
+def either(labels: list[str], word: str = "or") -> str:
+    items = [f"“{x}”" for x in labels] if any("," in x for x in labels) else list(labels)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
 # Exact labels from the venue are shown as written: Markdown characters in them are escaped.

@@ -95,7 +95,7 @@ def _read_venues(directory: Path, root: Path, supports: Supports | None) -> Venu
             problems.append(Problem(name, err.line, err.field, err.message))
             broken[name] = {path.stem, *_SLUG_LINE.findall(path.read_bytes().decode("utf-8", "replace"))}
             continue
-        venue, found = check_venue(doc, name)
+        venue, found = check_venue(doc, name, supports=supports)
         problems.extend(found)
         if found:
             slug = doc.data.get("slug") if isinstance(doc.data, dict) else None
@@ -104,7 +104,7 @@ def _read_venues(directory: Path, root: Path, supports: Supports | None) -> Venu
             loaded.append((LoadedVenue(venue, name), doc))
     # The slugs of files that failed still count, so links to them are not blamed as well.
     declared = {lv.venue.slug for lv, _ in loaded}.union(*broken.values())
-    across = _check_across(loaded, declared, supports)
+    across = _check_across(loaded, declared)
     problems.extend(across)
     for lv, _ in loaded:
         if any(problem.file == lv.name for problem in across):
@@ -114,7 +114,9 @@ def _read_venues(directory: Path, root: Path, supports: Supports | None) -> Venu
     return VenueLoad(venues, sorted(problems), broken)
 
 
-def check_venue(doc: YamlDoc, name: str, today: date | None = None) -> tuple[Venue | None, list[Problem]]:
+def check_venue(
+    doc: YamlDoc, name: str, today: date | None = None, supports: Supports | None = None
+) -> tuple[Venue | None, list[Problem]]:
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__
         return None, [Problem(name, 1, "", f"a venue file is a mapping of fields (name: ..., slug: ...), not a {kind}")]
@@ -123,6 +125,15 @@ def check_venue(doc: YamlDoc, name: str, today: date | None = None) -> tuple[Ven
     except ValidationError as err:
         return None, [_problem_from(e, doc, name) for e in err.errors()]
     found = _check_rules(venue, doc.data, today or date.today())
+    if supports is not None and venue.facts.key_types[0] not in supports.key_types:
+        signs = ", ".join(k.value for k in supports.key_types)
+        found.append(
+            (
+                ("facts", "key_types", 0),
+                f"the guide creates a `{venue.facts.key_types[0].value}` key, which the platform cannot sign with "
+                f"(`extra.platform.supports.key_types` in mkdocs.yml: {signs}); put a type it signs with first",
+            )
+        )
     stem = PurePosixPath(name).stem
     if venue.slug != stem:
         found.append(
@@ -308,9 +319,7 @@ def _check_steps(venue: Venue) -> list[tuple[Loc, str]]:
     return found
 
 
-def _check_across(
-    loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str], supports: Supports | None = None
-) -> list[Problem]:
+def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     owners: dict[str, str] = {}
     ccxt_owner: dict[str, str] = {}
@@ -350,18 +359,6 @@ def _check_across(
                 problems.append(
                     Problem(name, doc.line_of(loc), _dotted(loc), f"no venue file has slug '{rel.slug}'{hint}")
                 )
-        if supports is not None and venue.facts.key_types[0] not in supports.key_types:
-            loc = ("facts", "key_types", 0)
-            signs = ", ".join(k.value for k in supports.key_types)
-            problems.append(
-                Problem(
-                    name,
-                    doc.line_of(loc),
-                    _dotted(loc),
-                    f"the guide creates a `{venue.facts.key_types[0].value}` key, which the platform cannot sign with "
-                    f"(`extra.platform.supports.key_types` in mkdocs.yml: {signs}); put a type it signs with first",
-                )
-            )
     return problems
 
 
