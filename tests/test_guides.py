@@ -73,7 +73,13 @@ def test_the_last_step_is_a_final_check_naming_what_must_be_on_and_off(built: Pr
             assert p.label in on, f"{venue.slug}: {p.label} not in 'Trading is on'"
         if p.moves_funds:
             assert p.label in off, f"{venue.slug}: {p.label} not in the never line"
-    assert "a read-only key passes it too" in off
+    # The key test's limits: a balance query passes with a read-only key, unless the venue's probe,
+    # which the test sends, shows trading.
+    if not hasattr(venue.probe, "none") and any("trade" in s.capabilities for s in venue.probe.signals):
+        assert "a read-only key passes it too" not in off
+        assert f"{venue.venue}'s answer shows whether the key can" in off and "trade." in off
+    else:
+        assert "a read-only key passes it too" in off
     assert 'href="#troubleshooting"' in last
 
 

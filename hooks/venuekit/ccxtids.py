@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -40,3 +42,33 @@ def ccxt_errors() -> dict[str, str | None]:
 
     walk(_literal("base/errors.py", "error_hierarchy"), None)  # type: ignore[arg-type]
     return parents
+
+
+@dataclass(frozen=True)
+class CcxtCall:
+    """One of CCXT's implicit-API methods: the request it sends."""
+
+    name: str
+    path: str
+    """The path as CCXT writes it, after the API's base, e.g. `account/apiRestrictions`."""
+    api: tuple[str, ...]
+    method: str
+
+
+_ENTRY = re.compile(r"^\s+\w+ = (\w+) = Entry\[[^\]]+\]\('([^']*)', \[([^\]]*)\], '([A-Z]+)'", re.MULTILINE)
+
+
+@cache
+def ccxt_calls(exchange_id: str) -> dict[str, CcxtCall]:
+    """Every implicit-API method of one exchange in the pinned CCXT, by its camelCase name, read from
+    `ccxt/abstract/<id>.py` (empty for an id with no such file)."""
+    spec = importlib.util.find_spec("ccxt")
+    if spec is None or spec.origin is None or not re.fullmatch(r"[a-z0-9]+", exchange_id):
+        return {}
+    path = Path(spec.origin).parent / "abstract" / f"{exchange_id}.py"
+    if not path.is_file():
+        return {}
+    return {
+        name: CcxtCall(name, route, tuple(a.strip(" '") for a in api.split(",")), method)
+        for name, route, api, method in _ENTRY.findall(path.read_text(encoding="utf-8"))
+    }

@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .model import PlatformCheck
+from .model import PlatformCheck, Probe, Venue
 from .render import Guide
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 LEDGER_HEADER = """\
 # Every URL and anchor this site has published, one per line, from the site's root.
 # The tests fail when one of them stops resolving in a fresh build. Never delete a line:
@@ -44,6 +44,83 @@ class ErrorEntry(_Model):
     """The entry's address, relative to `site_url`."""
 
 
+class ProbeSignal(_Model):
+    capability: list[str]
+    """What the value shows the key can do: `withdraw`, `transfer` (funds out), `trade`, `read`."""
+    field: str
+    """Where the value is in the response: object keys and list indexes separated by dots, and
+    `[i=value]` for the row of a list whose item (or key) `i` is `value`; `[i=@apiKey]` for the
+    row whose item `i` is the pasted key."""
+    equals: str | int | bool | None = None
+    """The key has the capability when the value is exactly this."""
+    contains: int | str | None = None
+    """The key has the capability when the value is a list holding this item, or a string whose
+    comma- or space-separated items include it. A number matches it written as a number or as text."""
+
+
+class ProbeGap(_Model):
+    capability: str
+    """A capability the response does not report: the app answers `unknown` for it."""
+    text: str
+    """Why, in Markdown."""
+
+
+class ProbeKnown(_Model):
+    field: str
+    """A list (or comma- or space-separated string) in the response."""
+    values: list[int | str]
+    """Every item the venue documents for it: any other item makes the answer `unknown`."""
+
+
+class ProbeEntry(_Model):
+    """How the app checks a pasted key: the venue's read-only request that reports the key's
+    permissions, or, where there is none, why not."""
+
+    available: bool
+    """Whether the venue has such a request; when false, `reason` says why and no field below is set
+    but `fallback`."""
+    method: str | None = None
+    """The request's HTTP method."""
+    path: str | None = None
+    """The request's path on the venue's API."""
+    ccxt: str | None = None
+    """CCXT's implicit-API method that sends it, e.g. `sapiGetAccountApiRestrictions`."""
+    needs: str | None = None
+    """The permission the request itself needs."""
+    signals: list[ProbeSignal] = []
+    """The response's fields that show what the key may do."""
+    gaps: list[ProbeGap] = []
+    """What the response cannot show."""
+    known: list[ProbeKnown] = []
+    """Lists whose every item the venue documents."""
+    reason: str | None = None
+    """Where there is no probe, why not."""
+    fallback: str | None = None
+    """Where there is no probe, what to do instead."""
+    section: str
+    """The guide's section that tells readers what the check does."""
+
+
+class LifecycleRule(_Model):
+    """A rule that expires, disables or strips a key, as data the app can count with."""
+
+    kind: str
+    """`expiry`, `inactivity`, `ip-whitelist` or `password-change`."""
+    days: int | None = None
+    """The days the rule counts, where it counts any."""
+    counts_from: str | None = None
+    """What the days count from: `creation`, `last-use`, `permission-on` (a trade permission
+    switched on), `chosen-date` (the expiry date set on the key) or `password-change`."""
+    effect: str | None = None
+    """What happens: `deleted`, `disabled` or `trading-off` (the key keeps reading)."""
+    without_ip_whitelist: bool
+    """True when the rule applies only to a key with no IP whitelist, so whitelisting stops it."""
+    text: str
+    """The rule in the guide's words (Markdown)."""
+    section: str
+    """The guide's section that explains it."""
+
+
 class VenueEntry(_Model):
     slug: str
     """The guide's permanent slug."""
@@ -70,12 +147,19 @@ class VenueEntry(_Model):
     errors: list[ErrorEntry]
     checks: dict[str, str] = {}
     """The platform-side checks shown first in the guide's Troubleshooting: id and address."""
+    probe: ProbeEntry
+    """How the app checks a pasted key's permissions on this venue (since format 2)."""
+    lifecycle: list[LifecycleRule] = []
+    """The rules that expire, disable or strip a key (since format 2)."""
 
 
 class HelpIndex(_Model):
     """The machine-readable index of the site's help links, published as help/index.json."""
 
-    format_version: Literal[1] = Field(description="Bumped only when a change would break a reader of version 1.")
+    format_version: Literal[2] = Field(
+        description="Raised when fields are added or change; no field is removed or changes meaning, "
+        "so a reader of an earlier version keeps working. The changelog is on the app developers page."
+    )
     site_url: str
     """The site's address; every `path` is relative to it."""
     venues: list[VenueEntry]
@@ -114,6 +198,20 @@ def help_index(guides: list[Guide], site_url: str, checks: list[PlatformCheck] |
                     for anchor, t in zip(guide.trouble_ids, v.troubleshooting, strict=True)
                 ],
                 checks={c.id: f"{page}#{c.id}" for c in checks or [] if c.only is None or c.only in held},
+                probe=_probe_entry(v, f"{page}#done"),
+                lifecycle=[
+                    LifecycleRule(
+                        kind=r.kind,
+                        days=r.days,
+                        counts_from=r.counts_from,
+                        effect=r.effect,
+                        without_ip_whitelist=r.without_ip_whitelist,
+                        text=r.text,
+                        section=f"{page}#key-rules",
+                    )
+                    for r in v.rules
+                    if r.kind in LIFECYCLE_KINDS
+                ],
             )
         )
     lookup = {
@@ -122,6 +220,30 @@ def help_index(guides: list[Guide], site_url: str, checks: list[PlatformCheck] |
         for ident in venue.ccxt
     }
     return HelpIndex(format_version=FORMAT_VERSION, site_url=site_url, venues=venues, errors=lookup)
+
+
+# The rules of a key's life: the ones that end or strip it, not its limits.
+LIFECYCLE_KINDS = ("expiry", "inactivity", "ip-whitelist", "password-change")
+
+
+def _probe_entry(venue: Venue, section: str) -> ProbeEntry:
+    probe = venue.probe
+    if not isinstance(probe, Probe):
+        return ProbeEntry(available=False, reason=probe.none, fallback=probe.fallback, section=section)
+    return ProbeEntry(
+        available=True,
+        method=probe.method,
+        path=probe.path,
+        ccxt=probe.ccxt,
+        needs=probe.needs,
+        signals=[
+            ProbeSignal(capability=sorted(s.capabilities), field=s.field, equals=s.equals, contains=s.contains)
+            for s in probe.signals
+        ],
+        gaps=[ProbeGap(capability=g.capability, text=g.text) for g in probe.gaps],
+        known=[ProbeKnown(field=k.field, values=list(k.values)) for k in probe.known],
+        section=section,
+    )
 
 
 def help_index_schema() -> dict:

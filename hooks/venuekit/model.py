@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+)
 
 from .safety import line_problem, markup_problem
 
@@ -174,6 +184,15 @@ class Rule(Strict):
     """The rule in one sentence, e.g. `A key expires on the date set under Key expiration.`"""
     days: int | None = Field(default=None, ge=1)
     """The number of days the rule counts, where it counts any."""
+    counts_from: Literal["creation", "last-use", "permission-on", "chosen-date", "password-change"] | None = None
+    """The event the rule counts from (or, without `days`, the event that sets it off): the key's
+    `creation`, its `last-use`, a permission switched on (`permission-on`), the expiry date the
+    reader chose (`chosen-date`), or a `password-change`. The help index gives it to the app."""
+    effect: Literal["deleted", "disabled", "trading-off"] | None = None
+    """What happens to the key: `deleted`, `disabled` (kept but refused), or `trading-off` (its
+    trade permission is removed; it can still read). Where a source allows several, the strictest."""
+    without_ip_whitelist: bool = False
+    """Whether the rule applies only to a key with no IP whitelist, so whitelisting stops it."""
     sources: SourceRefs
 
 
@@ -362,6 +381,108 @@ class Trouble(Strict):
     sources: SourceRefs
 
 
+# The path of a value inside a JSON response: object keys and list indexes separated by dots, and
+# `[i=value]` for the row of a list whose item (or key) `i` is `value`, or `[i=@apiKey]` for the row
+# about the pasted key, e.g. `data.0.perm`, `[0=withdraw].2` or `result.[client_id=@apiKey].max_scope`.
+_STEP = r"([A-Za-z0-9_-]+|\[[A-Za-z0-9_-]+=(@apiKey|[A-Za-z0-9_:-]+)\])"
+FIELD_PATH = rf"^{_STEP}(\.{_STEP})*$"
+# A request path as the venue documents it: no query string, no `..`, nothing percent-encoded.
+API_PATH = r"^/[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$"
+FieldPath = Annotated[str, StringConstraints(pattern=FIELD_PATH, max_length=120)]
+Token = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_:.-]+$", max_length=60)]
+
+
+def _json_scalar(value: object) -> object:
+    # The venue file's loader keeps every scalar a string; a probe compares with JSON values.
+    if isinstance(value, str):
+        if value in ("true", "false"):
+            return value == "true"
+        if re.fullmatch(r"-?[0-9]+", value):
+            return int(value)
+    return value
+
+
+ProbeCapability = Literal["withdraw", "transfer", "trade", "read"]
+
+
+class Signal(Strict):
+    """One field of the probe's response and the value that means the key has a capability."""
+
+    capability: ProbeCapability | Annotated[list[ProbeCapability], Field(min_length=1)]
+    """What the value shows the key can do: `withdraw`, `transfer` (out of the account), `trade`
+    or `read`; a list where one value shows several."""
+    field: FieldPath
+    """Where the value is in the response, e.g. `enableWithdrawals`, `data.0.perm` or
+    `[0=withdraw].2` (the row whose first item is `withdraw`, then its third item)."""
+    equals: Annotated[bool | int | str, BeforeValidator(_json_scalar)] | None = None
+    """The key has the capability when the value is exactly this: `true` and `false` are JSON's
+    booleans, a whole number is a JSON number, anything else a string."""
+    contains: Annotated[int | Token, BeforeValidator(_json_scalar)] | None = None
+    """The key has the capability when the value is a list holding this item, or a string whose
+    comma- or space-separated items include it. A number matches it written as a number or as text."""
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        return frozenset(self.capability if isinstance(self.capability, list) else [self.capability])
+
+
+class Gap(Strict):
+    capability: ProbeCapability
+    """A capability the venue's response does not report."""
+    text: Text
+    """Why, and what the reader checks by hand instead."""
+
+
+class KnownValues(Strict):
+    """Every item a list (or comma- or space-separated string) in the response may hold, as the
+    venue documents them: an item outside the list makes the app answer `unknown`, so a permission
+    the venue adds later, or spells another way, is never taken as harmless."""
+
+    field: FieldPath
+    """Where the list is in the response."""
+    values: list[Annotated[int | Token, BeforeValidator(_json_scalar)]] = Field(min_length=1)
+    """The items the venue documents for it; a number matches it written as a number or as text."""
+
+
+class Probe(Strict):
+    """The read-only request that reports what a key may do, for the app to refuse a key that can
+    move funds. It never names a request that could move funds: the validator refuses one."""
+
+    method: Literal["GET", "POST"]
+    """The request's HTTP method, as the venue documents it (some venues read with POST)."""
+    path: Annotated[str, StringConstraints(pattern=API_PATH, max_length=120)]
+    """The request's path, as the venue documents it, e.g. `/sapi/v1/account/apiRestrictions`."""
+    ccxt: Annotated[str, StringConstraints(pattern=r"^[a-z][A-Za-z0-9]+$", max_length=80)] | None = None
+    """CCXT's implicit-API method for the request, e.g. `sapiGetAccountApiRestrictions`."""
+    needs: Label
+    """The permission the request itself needs, e.g. `Enable Reading`, which every key has."""
+    signals: list[Signal] = Field(min_length=1)
+    """The response's fields that show what the key may do."""
+    gaps: list[Gap] = []
+    """What the response does not report, so the app answers `unknown` for it."""
+    known: list[KnownValues] = []
+    """Lists in the response whose every item the venue documents; anything else is `unknown`."""
+    sources: SourceRefs
+
+    @property
+    def reported(self) -> frozenset[str]:
+        return frozenset().union(*(s.capabilities for s in self.signals))
+
+
+class NoProbe(Strict):
+    """No request tells what a key may do: the app cannot check, and the guide says so."""
+
+    none: Text
+    """Why there is no probe, e.g. that the venue's API has no request reporting a key's permissions."""
+    fallback: Text | None = None
+    """What the app or the reader can do instead; never a request that could move funds."""
+    sources: SourceRefs
+
+
+def _keys(value: object) -> object:
+    return value if isinstance(value, dict) else type(value).model_fields
+
+
 class Faq(Strict):
     q: Label
     """The question."""
@@ -425,6 +546,13 @@ class Venue(Strict):
     """The venue's error messages for key problems, each with its cause and fix."""
     faq: list[Faq] = []
     """Questions readers ask, with their answers."""
+    probe: Annotated[
+        Annotated[Probe, Tag("probe[request]")] | Annotated[NoProbe, Tag("probe[none]")],
+        Discriminator(
+            lambda v: "probe[none]" if isinstance(v, dict | NoProbe) and "none" in _keys(v) else "probe[request]"
+        ),
+    ]
+    """The read-only request that shows whether a key can move funds, or `none:` with the reason."""
     sources: list[Source] = Field(min_length=1)
     """Every page this file's facts come from."""
 
@@ -487,6 +615,9 @@ class Platform(Strict):
     """What the app's key test does, and what a pass means."""
     test_limits: Text
     """What a pass does not prove, said in every guide's final check."""
+    probe_test: Text | None = None
+    """What the key test does with a venue's probe (the request that reports a key's permissions),
+    said in every guide's final check with what the probe can and cannot see on that venue."""
     fields: dict[CcxtField, Label]
     """The app's label for each credential, by CCXT name."""
     stale_after_days: int = Field(default=180, ge=1)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from .model import SECTIONS, Note, Permission, Platform, Step, Trouble, Venue
+from .model import SECTIONS, Note, Permission, Platform, Probe, Step, Trouble, Venue
 from .validate import LoadedVenue, source_refs, trouble_id
 
 # Sections a guide shows only when its file has something to put in them.
@@ -33,6 +33,7 @@ _SECTION_FIELDS = {
     "settings": ("settings",),
     "ip-whitelist": ("ip_whitelist",),
     "credentials": ("credentials",),
+    "done": ("probe",),
     "key-rules": ("rules",),
     "security": ("warnings", "tips"),
     "pitfalls": ("pitfalls",),
@@ -78,6 +79,9 @@ def plan_steps(venue: Venue) -> tuple[PlannedStep, ...]:
     return tuple(planned)
 
 
+# What a probe's answer can show, in the order and the words a guide says them.
+_PROBE_WORDS = (("withdraw", "withdraw"), ("transfer", "transfer funds out"), ("trade", "trade"))
+
 _NUMERIC = re.compile(r"-?\d+")
 
 
@@ -115,6 +119,14 @@ class Guide:
         for p in self.venue.permissions:
             groups.setdefault(p.group, []).append(p)
         return list(groups.items())
+
+    @property
+    def probe_shows(self) -> list[str]:
+        """What the probe's answer shows, in the page's words: `withdraw`, `transfer funds out`, `trade`."""
+        probe = self.venue.probe
+        if not isinstance(probe, Probe):
+            return []
+        return [words for cap, words in _PROBE_WORDS if cap in probe.reported]
 
     @property
     def review(self) -> list[tuple[str, str, list[int], date, bool]]:

@@ -121,3 +121,48 @@ def _allowed_target(target: str) -> bool:
     # https:// addresses, and the page's own #anchors; nothing that a browser could run or that
     # leaves through another scheme.
     return re.fullmatch(r"https://[^\s\"'`<>\\{}()]+|#[A-Za-z0-9_-]+", target) is not None
+
+
+# --- The probe: a request that only reads -----------------------------------------------------------
+
+# Words of a request that writes: creates, changes, sends or cancels something. Bitfinex's `w`
+# segment (`/v2/auth/w/...`) marks its writes.
+_WRITE_WORDS = frozenset(
+    {"apply", "submit", "create", "new", "add", "place", "send", "cancel", "delete", "remove", "update", "modify"}
+    | {"set", "edit", "change", "execute", "confirm", "approve", "request", "make", "do", "post", "put", "w"}
+    | {"enable", "disable", "reset", "revoke", "bind", "unbind", "save", "claim", "redeem", "borrow", "repay"}
+)
+# Words that name reading something: a request about withdrawals may use them (its status, its
+# history, its addresses) and still move nothing.
+_READ_WORDS = frozenset(
+    {"get", "query", "list", "status", "history", "info", "records", "record", "detail", "details", "methods"}
+    | {"addresses", "quota", "limits", "fee", "fees", "r", "read"}
+)
+
+
+def request_words(*names: str) -> list[str]:
+    """The words of request paths and method names, folded: `/v2/auth/r/permissions` and
+    `privatePostWithdrawStatus` give `v2 auth r permissions private post withdraw status`."""
+    words: list[str] = []
+    for name in names:
+        spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)
+        words += re.split(r"[\W_]+", skeleton(spaced))
+    return [w for w in words if w]
+
+
+def probe_problem(path: str, ccxt: str | None) -> str | None:
+    """Why a probe request might change or move something, or None when it only reads. Its path and
+    its CCXT method are each read as words (every spelling folded, as for labels): a word of writing
+    is refused, and one that speaks of moving funds must come with what it reads (status, history)."""
+    # CCXT's names start with the API and the HTTP method (`privatePost...`), which say nothing of writing.
+    for words in (request_words(path), request_words(ccxt)[2:] if ccxt else []):
+        if written := next((w for w in words if w in _WRITE_WORDS), None):
+            return f"'{written}' names a request that writes; the probe may only read"
+        # Read across the words too, so `with_draw` or `with/draw` is still a withdrawal.
+        moving = fund_words(" ".join(words))
+        if moving and not any(w in _READ_WORDS for w in words):
+            return (
+                f"'{moving}' names a request that moves funds; the probe may only read (a request about "
+                "withdrawals or transfers may only read their status, history, addresses or limits)"
+            )
+    return None

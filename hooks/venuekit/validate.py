@@ -12,13 +12,29 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .ccxtids import ccxt_errors, ccxt_exchanges
-from .model import ERROR_ID, FUND_MOVING, SLUG_PATTERN, URL_PATTERN, Capability, Permission, State, Supports, Venue
-from .safety import OFF_SETTINGS, fund_words, is_off_setting
+from .ccxtids import ccxt_calls, ccxt_errors, ccxt_exchanges
+from .model import (
+    API_PATH,
+    ERROR_ID,
+    FIELD_PATH,
+    FUND_MOVING,
+    SLUG_PATTERN,
+    URL_PATTERN,
+    Capability,
+    NoProbe,
+    Permission,
+    Probe,
+    State,
+    Supports,
+    Venue,
+)
+from .safety import OFF_SETTINGS, fund_words, is_off_setting, probe_problem
 from .yamlfile import Loc, YamlDoc, YamlProblem, paused_gc, read_yaml
 
 _UNION_TAG = re.compile(r"^[a-z][a-z-]*\[.*\]$")
 _SLUG_LINE = re.compile(r"^slug:\s*([a-z0-9-]+)\s*$", re.MULTILINE)
+
+_PROBE_FORMS = {"probe[request]": Probe, "probe[none]": NoProbe}
 
 RESERVED_SLUGS = frozenset({"index", "compare", "go", "help", "assets", "search", "contributing", "app-links"})
 
@@ -221,6 +237,16 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
                 )
             )
     found += _check_steps(venue)
+    found += _check_probe(venue)
+    for i, rule in enumerate(venue.rules):
+        if rule.days is not None and rule.counts_from is None:
+            found.append(
+                (
+                    ("rules", i, "counts_from"),
+                    f"the rule counts {rule.days} days; say from what with `counts_from:` "
+                    "(creation, last-use, permission-on, chosen-date or password-change), so the app can count them",
+                )
+            )
     ccxt_fields = [c.ccxt for c in venue.credentials]
     for needed in ("apiKey", "secret"):
         if needed not in ccxt_fields and not (needed == "secret" and "privateKey" in ccxt_fields):
@@ -319,6 +345,87 @@ def _check_steps(venue: Venue) -> list[tuple[Loc, str]]:
     return found
 
 
+def _check_probe(venue: Venue) -> list[tuple[Loc, str]]:
+    """The probe only reads, reports every fund-moving permission the venue has (or says it cannot),
+    and is the request CCXT sends under the name it gives."""
+    probe = venue.probe
+    if not isinstance(probe, Probe):
+        return []
+    found: list[tuple[Loc, str]] = []
+    if problem := probe_problem(probe.path, probe.ccxt):
+        found.append((("probe", "path"), problem))
+    for perm in venue.permissions:
+        for unlock in perm.unlocks if perm.state == State.forbidden else []:
+            method, _, route = unlock.rpartition(" ")
+            route = "/" + route.strip("/")
+            if method.upper() != "GET" and route != "/" and probe.path.casefold().endswith(route.casefold()):
+                found.append(
+                    (
+                        ("probe", "path"),
+                        f"'{probe.path}' is '{unlock}', which forbidden permission '{perm.label}' "
+                        "unlocks; the probe may only read",
+                    )
+                )
+    for i, signal in enumerate(probe.signals):
+        if (signal.equals is None) == (signal.contains is None):
+            found.append(
+                (
+                    ("probe", "signals", i),
+                    "give the value that shows the capability: `equals:` or `contains:`, one of them",
+                )
+            )
+    gaps = {g.capability for g in probe.gaps}
+    for i, gap in enumerate(probe.gaps):
+        if gap.capability in probe.reported:
+            found.append(
+                (("probe", "gaps", i, "capability"), f"a signal reports `{gap.capability}`; drop the gap or the signal")
+            )
+    needed = {Capability.withdraw.value: "the venue's withdrawal permission"}
+    for perm in venue.permissions:
+        if perm.state == State.forbidden:
+            for cap in perm.capabilities & FUND_MOVING:
+                needed.setdefault(cap.value, f"'{perm.label}'")
+    for cap, what in needed.items():
+        if cap not in probe.reported and cap not in gaps:
+            found.append(
+                (
+                    ("probe", "signals"),
+                    f"no signal shows whether a key can {cap} ({what}); add one, or a `gaps:` entry "
+                    f"with `capability: {cap}` saying why the response cannot tell",
+                )
+            )
+    if probe.ccxt is not None:
+        calls = [ccxt_calls(ident).get(probe.ccxt) for ident in venue.ccxt]
+        call = next((c for c in calls if c is not None), None)
+        if call is None:
+            same = sorted(
+                c.name
+                for ident in venue.ccxt
+                for c in ccxt_calls(ident).values()
+                if c.method == probe.method and probe.path.endswith("/" + c.path)
+            )
+            hint = (
+                f" (CCXT calls {probe.method} {probe.path} `{same[0]}`)"
+                if same
+                else _did_you_mean(probe.ccxt, [name for ident in venue.ccxt for name in ccxt_calls(ident)])
+            )
+            found.append(
+                (
+                    ("probe", "ccxt"),
+                    f"'{probe.ccxt}' is not an implicit-API method of CCXT for {', '.join(venue.ccxt)}{hint}",
+                )
+            )
+        elif call.method != probe.method or not probe.path.endswith("/" + call.path):
+            found.append(
+                (
+                    ("probe", "ccxt"),
+                    f"CCXT's '{probe.ccxt}' sends {call.method} {call.path}, not {probe.method} {probe.path}; "
+                    "name the method that sends the probe's request",
+                )
+            )
+    return found
+
+
 def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     owners: dict[str, str] = {}
@@ -410,7 +517,9 @@ def _problem_from(error: dict[str, Any], doc: YamlDoc, name: str) -> Problem:
         loc = (*loc, last)
     msg = error["msg"][0].lower() + error["msg"][1:]
     if kind == "extra_forbidden":
-        allowed = _allowed_fields(loc[:-1])
+        # In the probe, pydantic's tag says which of its two forms the file took.
+        tag = next((part for part in error["loc"] if part in _PROBE_FORMS), None)
+        allowed = list(_PROBE_FORMS[tag].model_fields) if tag and len(loc) == 2 else _allowed_fields(loc[:-1])
         hint = _did_you_mean(str(loc[-1]), allowed)
         message = f"unknown field{hint}; valid fields here: {', '.join(allowed)}"
     elif kind == "missing":
@@ -440,6 +549,10 @@ def _pattern_help(pattern: str) -> str:
         r"^[a-z0-9]+$": "(a CCXT id: lower-case letters and digits, e.g. krakenfutures)",
         ERROR_ID: "(`error-` then lower-case letters, digits and single hyphens, e.g. error-invalid-key)",
         URL_PATTERN: "(an https:// address of plain URL characters; write others %-encoded)",
+        API_PATH: "(the request's path as the venue documents it, e.g. /api/v5/account/config: plain letters, "
+        "digits, `-`, `_` and `/`, no query string)",
+        FIELD_PATH: "(keys and list indexes separated by dots, e.g. data.0.perm, and [i=value] for a row, e.g. "
+        "[0=withdraw].2)",
     }.get(pattern, f"(pattern {pattern})")
 
 
