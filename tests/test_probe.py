@@ -149,6 +149,30 @@ def test_a_permission_the_venue_does_not_document_makes_the_answer_unknown(index
         assert other in verdict.reason
 
 
+def test_a_number_matches_written_as_a_number_or_as_text() -> None:
+    # BingX-style permission codes: whether they come as numbers or text, 5 is the withdrawal.
+    probe = {
+        "signals": [
+            {"capability": ["withdraw"], "field": "data.permissions", "equals": None, "contains": 5},
+            {"capability": ["trade"], "field": "data.permissions", "equals": None, "contains": 1},
+        ],
+        "gaps": [],
+        "known": [{"field": "data.permissions", "values": [1, 2, 5]}],
+    }
+    for answer, verdict in (
+        ([1, 2], "trade-only"),
+        (["1", "2"], "trade-only"),
+        ("1,2", "trade-only"),
+        ([1, 5], "can-withdraw"),
+        (["5"], "can-withdraw"),
+        ("2 5", "can-withdraw"),
+        ([1, 9], "unknown"),
+        ([True, 1], "unknown"),
+        ([2], "cannot-trade"),
+    ):
+        assert read_answer(probe, {"data": {"permissions": answer}}).verdict == verdict, answer
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is installed by ./dev test")
 def test_javascript_checker_agrees_with_the_python_one(built: Project, index: dict) -> None:
     cases = []
@@ -157,6 +181,12 @@ def test_javascript_checker_agrees_with_the_python_one(built: Project, index: di
         for answer in _fixture(slug)["answers"]:
             cases.append((probe, answer["body"], answer.get("api_key", TEST_KEY)))
         cases += [(probe, {}, ""), (probe, None, "")]
+    numbers = {
+        "signals": [{"capability": ["withdraw"], "field": "p", "equals": None, "contains": 5}],
+        "gaps": [],
+        "known": [{"field": "p", "values": [1, 5]}],
+    }
+    cases += [(numbers, {"p": answer}, "") for answer in ([1], ["5"], "1,5", [1, 9], [True], [None], [0])]
     script = (
         f"const {{ readAnswer }} = require({json.dumps(str(ROOT / 'docs' / 'examples' / 'check_key.js'))});"
         f"const cases = {json.dumps(cases)};"
@@ -269,7 +299,7 @@ def test_help_index_gives_the_app_the_key_lifecycle(index: dict) -> None:
     )
     assert lapse["section"] == "exchanges/binance-spot/#key-rules"
     okx = next(v for v in index["venues"] if v["slug"] == "okx")
-    assert [(r["days"], r["counts_from"], r["effect"]) for r in okx["lifecycle"]] == [(14, "last-use", "deleted")]
+    assert [(r["days"], r["counts_from"], r["effect"]) for r in okx["lifecycle"]] == [(14, "last-use", "disabled")]
     # Limits are not a key's lifecycle.
     assert all(r["kind"] != "limit" for v in index["venues"] for r in v["lifecycle"])
 

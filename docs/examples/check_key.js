@@ -25,7 +25,7 @@ function readAnswer(probe, answer, apiKey = "") {
     if (other !== undefined) {
       return {
         verdict: "unknown",
-        reason: `\`${known.field}\` holds \`${other}\`, which the venue's documentation does not list`,
+        reason: `\`${known.field}\` holds \`${shown(other)}\`, which the venue's documentation does not list`,
       };
     }
   }
@@ -93,6 +93,10 @@ function same(item, wanted) {
 function items(value) {
   if (Array.isArray(value)) return value;
   return typeof value === "string" ? value.split(/[,\s]+/).filter(Boolean) : [];
+}
+
+function shown(item) {
+  return typeof item === "string" ? item : JSON.stringify(item);
 }
 
 function said(signal) {

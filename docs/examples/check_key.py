@@ -63,9 +63,11 @@ def read_answer(probe: dict, answer: object, api_key: str = "") -> Verdict:
             return Verdict("unknown", f"the answer has no `{signal['field']}` in the documented form")
     for known in probe["known"]:
         items = _items(value_at(answer, known["field"], api_key))
-        if other := next((item for item in items if not any(_same(item, v) for v in known["values"])), None):
+        # An undocumented item may be falsy (0, null): only "nothing found" is Ellipsis.
+        other = next((item for item in items if not any(_same(item, v) for v in known["values"])), ...)
+        if other is not ...:
             return Verdict(
-                "unknown", f"`{known['field']}` holds `{other}`, which the venue's documentation does not list"
+                "unknown", f"`{known['field']}` holds `{_shown(other)}`, which the venue's documentation does not list"
             )
     for gap in probe["gaps"]:
         if gap["capability"] in FUNDS_OUT:
@@ -135,6 +137,10 @@ def _items(value: object) -> list:
     if isinstance(value, list):
         return value
     return [item for item in re.split(r"[,\s]+", value) if item] if isinstance(value, str) else []
+
+
+def _shown(item: object) -> str:
+    return item if isinstance(item, str) else json.dumps(item)
 
 
 def _said(signal: dict) -> str:
