@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT, Project
-from venuekit.ccxtids import ccxt_errors
+from venuekit.ccxtids import ccxt_calls, ccxt_certified, ccxt_errors
 from venuekit.ccxtmap import KEY_ERRORS, common_class, error_map, lineage, required_credentials
 from venuekit.model import Venue
 from venuekit.validate import VenueErrors, load_venues
@@ -37,6 +37,34 @@ def test_the_error_classes_read_from_source_are_ccxts_own() -> None:
     assert {name for name in classes if issubclass(getattr(errors, name), errors.BaseError)} == set(ccxt_errors())
     for name, parent in ccxt_errors().items():
         assert parent is None or getattr(errors, name).__bases__[0].__name__ == parent
+
+
+def test_the_certified_set_read_from_source_is_ccxts_own(built: Project) -> None:
+    import ccxt
+
+    # Each exchange's `certified` flag as the real client reports it, inheritance included.
+    assert ccxt_certified() == {ident for ident in ccxt.exchanges if getattr(ccxt, ident)().certified}
+    covered = {ident for venue in VENUES for ident in venue.ccxt} & ccxt_certified()
+    home = built.page("")
+    count = f"{len(covered)} of the {len(ccxt_certified())} exchanges that CCXT, the client the platform runs, "
+    count += "certifies"
+    assert count in home
+    for ident in ccxt_certified() - covered:
+        assert f"<code>{ident}</code>" in home[home.index(count) : home.index("</p>", home.index(count))]
+
+
+def test_each_probe_method_is_the_request_ccxt_sends() -> None:
+    import ccxt
+
+    for venue in VENUES:
+        probe = venue.probe
+        if hasattr(probe, "none") or probe.ccxt is None:
+            continue
+        call = next(ccxt_calls(ident)[probe.ccxt] for ident in venue.ccxt if probe.ccxt in ccxt_calls(ident))
+        exchange = getattr(ccxt, venue.ccxt[0])()
+        # The real client has the method, and it is the entry read from CCXT's source.
+        assert callable(getattr(exchange, probe.ccxt)), venue.slug
+        assert (call.method, call.path) == (probe.method, probe.path[-len(call.path) :]), venue.slug
 
 
 @pytest.mark.parametrize(("venue", "ident"), IDS, ids=[f"{v.slug}-{i}" for v, i in IDS])

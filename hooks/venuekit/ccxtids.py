@@ -72,3 +72,31 @@ def ccxt_calls(exchange_id: str) -> dict[str, CcxtCall]:
         name: CcxtCall(name, route, tuple(a.strip(" '") for a in api.split(",")), method)
         for name, route, api, method in _ENTRY.findall(path.read_text(encoding="utf-8"))
     }
+
+
+_CLASS = re.compile(r"^class \w+\((\w+)", re.MULTILINE)
+_CERTIFIED = re.compile(r"'certified': (True|False)")
+
+
+@cache
+def ccxt_certified() -> frozenset[str]:
+    """The exchange ids the pinned CCXT marks `certified`, read from each exchange's source: a
+    subclass without a flag of its own (binanceusdm) takes its parent's."""
+    spec = importlib.util.find_spec("ccxt")
+    if spec is None or spec.origin is None:
+        return frozenset()
+    root = Path(spec.origin).parent
+    flags: dict[str, tuple[bool | None, str]] = {}
+    for ident in ccxt_exchanges():
+        path = root / f"{ident}.py"
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        flag, parent = _CERTIFIED.search(text), _CLASS.search(text)
+        flags[ident] = (flag.group(1) == "True" if flag else None, parent.group(1) if parent else "")
+
+    def certified(ident: str, depth: int = 0) -> bool:
+        flag, parent = flags.get(ident, (False, ""))
+        if flag is None and depth < 5:
+            return certified(parent, depth + 1)
+        return bool(flag)
+
+    return frozenset(ident for ident in flags if certified(ident))

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .ccxtids import ccxt_certified
 from .compare import index_rows, lifecycle_rows, permission_rows
 from .links import help_index, help_index_schema, index_json, published_links
 from .model import SLUG_PATTERN, Platform, Requirement, Venue
@@ -218,8 +219,17 @@ def problems_banner(problems: list[Problem], shown: int = 12) -> str:
 
 
 def venue_table(site: Site) -> str:
-    """The Markdown table of every venue that the home page shows."""
-    return site.renderer.render("venue_table.md.j2", guides=site.guides, base="exchanges/")
+    """The Markdown table of every venue that the home page shows, under how many of the exchanges
+    CCXT certifies have a guide."""
+    certified = ccxt_certified()
+    covered = certified & {ident for g in site.guides for ident in g.venue.ccxt}
+    return site.renderer.render(
+        "venue_table.md.j2",
+        guides=site.guides,
+        base="exchanges/",
+        certified=sorted(certified),
+        missing=sorted(certified - covered),
+    )
 
 
 def _rel(site: Site, path: Path) -> str:
