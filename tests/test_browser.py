@@ -358,6 +358,10 @@ PASTED = {
     # CCXT's message (exchange id, then the body).
     '{"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."}': "exchanges/binance-spot/#error-2015",
     "binance -2015": "exchanges/binance-spot/#error-2015",
+    # Binance, Binance's futures guides and Bybit all list -2015: the venue's name decides, and
+    # without one, the venue listed first, in its main guide.
+    "bybit -2015": "exchanges/bybit/#error-2015",
+    "-2015": "exchanges/binance-spot/#error-2015",
     "EAPI:Invalid key": "exchanges/kraken-spot/#error-eapi-invalid-key",
     'kraken {"error":["EGeneral:Permission denied"]}': "exchanges/kraken-spot/#error-egeneral-permission-denied",
     "50111": "exchanges/okx/#error-50111",

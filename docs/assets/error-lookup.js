@@ -57,16 +57,35 @@
     return named ? named.slug : here;
   }
 
+  // Every entry any candidate names, best first: the guide the reader named or is on; then the
+  // entry the most candidates name (a code and its message in the same JSON both point at it, the
+  // whole text counting twice); then by venue, as the index lists them, and a venue's main guide,
+  // whose CCXT id is the shortest, before its other products (binance before binanceusdm).
   function lookup(data, text, here) {
     const prefer = hinted(data.venues, text, here);
-    for (const candidate of candidates(text)) {
-      const hits = data.byError.get(candidate) || data.byError.get(candidate.toLowerCase());
-      if (!hits) continue;
-      const unique = hits.filter((hit, i) => hits.findIndex((h) => h.entry === hit.entry) === i);
-      const ranked = [...unique.filter((h) => h.venue.slug === prefer), ...unique.filter((h) => h.venue.slug !== prefer)];
-      return ranked;
-    }
-    return [];
+    const found = new Map();
+    candidates(text).forEach((candidate, i) => {
+      const hits = data.byError.get(candidate) || data.byError.get(candidate.toLowerCase()) || [];
+      for (const hit of hits.filter((h, j) => hits.findIndex((o) => o.entry === h.entry) === j)) {
+        const seen = found.get(hit.entry) || { hit, score: 0, order: found.size };
+        seen.score += i === 0 ? 2 : 1;
+        found.set(hit.entry, seen);
+      }
+    });
+    const venueOrder = (h) => data.venues.findIndex((v) => v.venue === h.venue.venue);
+    const mainFirst = (h) => Math.min(...h.venue.ccxt.map((id) => id.length));
+    const key = ({ hit, score, order }) => [
+      hit.venue.slug === prefer ? 0 : 1,
+      -score,
+      venueOrder(hit),
+      mainFirst(hit),
+      order,
+    ];
+    const compare = (a, b) => {
+      const [x, y] = [key(a), key(b)];
+      return x.reduce((result, value, i) => result || value - y[i], 0);
+    };
+    return [...found.values()].sort(compare).map(({ hit }) => hit);
   }
 
   function show(form, hits, text) {
