@@ -46,8 +46,8 @@ def test_the_certified_set_read_from_source_is_ccxts_own(built: Project) -> None
     assert ccxt_certified() == {ident for ident in ccxt.exchanges if getattr(ccxt, ident)().certified}
     covered = {ident for venue in VENUES for ident in venue.ccxt} & ccxt_certified()
     home = built.page("")
-    count = f"{len(covered)} of the {len(ccxt_certified())} exchanges that CCXT, the client the platform runs, "
-    count += "certifies"
+    count = f"They cover {len(covered)} of the {len(ccxt_certified())} exchanges that CCXT, the client the platform "
+    count += "runs, marks as certified"
     assert count in home
     for ident in ccxt_certified() - covered:
         assert f"<code>{ident}</code>" in home[home.index(count) : home.index("</p>", home.index(count))]
