@@ -95,6 +95,11 @@ def newline_in_error(p: Project) -> str:
     return "troubleshooting[1].errors[0]: must be one line"
 
 
+def tag_in_error(p: Project) -> str:
+    p.edit(SPOT, SIGNATURE_ERROR, SIGNATURE_ERROR.replace('"]', '<img src=x onerror=alert(1)>"]'))
+    return "troubleshooting[1].errors[0]: '<img src=x onerror=alert(1)>' looks like an HTML tag"
+
+
 def future_verified(p: Project) -> str:
     verified = re.search(r"^verified: .*$", p.venue("kraken-spot").read_text(encoding="utf-8"), re.M)[0]
     p.edit(SPOT, verified, "verified: 2030-01-01")
@@ -159,6 +164,7 @@ CASES: dict[str, Callable[[Project], str]] = {
     "img onerror": _in_summary("<img/src=x onerror=alert(1)> ", "raw HTML or an autolink '<img/src=x onerror="),
     "source url breaking out": url_breaks_out,
     "newline in an error string": newline_in_error,
+    "tag in an error string": tag_in_error,
     "snippet line": _in_summary("--8<-- '/etc/passwd'\n\n  ", "'--8<--' is Markdown-extension syntax"),
     "zero-width in text": _in_summary("\u200b", "contains an invisible or control character (U+200B ZERO WIDTH SPACE)"),
     "future verified date": future_verified,

@@ -19,7 +19,7 @@ from pydantic import (
     Tag,
 )
 
-from .safety import line_problem, markup_problem
+from .safety import line_problem, markup_problem, tag_problem
 
 
 def _markdown(value: str) -> str:
@@ -36,8 +36,9 @@ def _one_line(value: str) -> str:
 
 
 def _exact(value: str) -> str:
-    # Exact strings (error messages) are shown literally, in code, so only their shape is checked.
-    if problem := line_problem(value):
+    # Exact strings (error messages) are shown literally, in code; one that holds a tag is refused
+    # all the same, as no venue's error message does and every page, menu and index repeats it.
+    if problem := line_problem(value) or tag_problem(value):
         raise ValueError(problem)
     return value
 

@@ -108,6 +108,17 @@ def markup_problem(text: str) -> str | None:
     return None
 
 
+def tag_problem(text: str) -> str | None:
+    """Why `text`, shown literally, still may not hold what looks like an HTML tag, or None."""
+    if match := _RAW_HTML.search(text):
+        found = re.match(r"<[^>]{0,40}>?", text[match.start() :]).group(0)
+        return (
+            f"{found!r} looks like an HTML tag, which no venue's error message holds; "
+            "give the message as the venue returns it"
+        )
+    return None
+
+
 def line_problem(text: str) -> str | None:
     """Why `text` cannot stand as a one-line value (a label, a heading, an error string), or None."""
     if "\n" in text.strip() or "\r" in text:
