@@ -140,7 +140,78 @@ def mild_warning_in_the_never_box(p: Project) -> str:
     return f"{SPOT}:{line}: warnings[2].at: only a `level: danger` note goes in the never box, not `level: info`"
 
 
+def cannot_on_a_key_form(p: Project) -> str:
+    # `cannot` (nothing to turn on) belongs to an agent wallet's fixed powers, never to a key form's box.
+    p.edit(SPOT, "    capability: withdraw\n    state: forbidden", "    capability: withdraw\n    state: cannot")
+    line = _line(p, SPOT, "state: cannot")
+    return (
+        f"{SPOT}:{line}: permissions[2].state: `cannot` says no key can ever do 'Withdraw', which only an agent "
+        "wallet's fixed powers guarantee (`access: agent-wallet`)"
+    )
+
+
+def agent_wallet_naming_no_secret(p: Project) -> str:
+    p.edit(SPOT, "ccxt: [kraken]\n", "ccxt: [kraken]\naccess: agent-wallet\n")
+    return (
+        f"{SPOT}:{_line(p, SPOT, 'name: Kraken Spot')}: never_share: an agent-wallet venue must name what the "
+        "platform never receives: the main wallet's private key and its recovery phrase"
+    )
+
+
+def agent_wallet_without_its_address(p: Project) -> str:
+    p.edit(SPOT, "ccxt: [kraken]\n", "ccxt: [kraken]\naccess: agent-wallet\n")
+    return (
+        f"{SPOT}:{_line(p, SPOT, 'credentials:')}: credentials: no credential maps to `ccxt: walletAddress`; an "
+        "agent wallet is used with the main wallet's address (walletAddress)"
+    )
+
+
+def agent_wallet_withdraw_allowed(p: Project) -> str:
+    p.edit(SPOT, "ccxt: [kraken]\n", "ccxt: [kraken]\naccess: agent-wallet\n")
+    p.edit(SPOT, "    capability: withdraw\n    state: forbidden", "    capability: withdraw\n    state: required")
+    line = _withdraw_state_line(p)
+    return (
+        f"{SPOT}:{line}: permissions[2].state: 'Withdraw' can move funds out (withdraw) and must be `forbidden`, "
+        "`cannot` or `limited`, not `required`"
+    )
+
+
+def limited_without_its_limit(p: Project) -> str:
+    # "Limited" must say how far: the page shows that sentence instead of "never".
+    p.edit(SPOT, "ccxt: [kraken]\n", "ccxt: [kraken]\naccess: agent-wallet\n")
+    p.edit(SPOT, "    capability: withdraw\n    state: forbidden", "    capability: withdraw\n    state: limited")
+    line = _line(p, SPOT, "  - label: Withdraw")
+    return (
+        f"{SPOT}:{line}: permissions[2].limit: 'Withdraw': a `limited` permission says how far it can move funds "
+        "in `limit:`"
+    )
+
+
+def _withdraw_state_line(p: Project) -> int:
+    lines = (p.root / SPOT).read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line == "    capability: withdraw")
+    return at + 2
+
+
+def secret_asked_as_a_credential(p: Project) -> str:
+    # A value the reader must never give is never one of the fields the guide tells them to fill.
+    p.edit(
+        SPOT,
+        "\nrules:\n",
+        "\nnever_share:\n  - label: Private Key\n    why: It signs for the account.\n"
+        "    sources: [kraken-pro-api-keys]\n\nrules:\n",
+    )
+    line = _line(p, SPOT, "  - label: Private key")
+    return f"{SPOT}:{line}: credentials[1].label: 'Private key' is listed in `never_share`: the platform must never"
+
+
 CASES: dict[str, Callable[[Project], str]] = {
+    "cannot on a key form": cannot_on_a_key_form,
+    "agent wallet naming no secret": agent_wallet_naming_no_secret,
+    "agent wallet without the wallet address": agent_wallet_without_its_address,
+    "agent wallet allowed to withdraw": agent_wallet_withdraw_allowed,
+    "limited without its limit": limited_without_its_limit,
+    "a never-share value asked as a credential": secret_asked_as_a_credential,
     "no credentials step": no_credentials_step,
     "credentials not last": credentials_not_last,
     "two checklist steps": two_checklists,

@@ -38,7 +38,7 @@ def index_links(index: dict) -> list[str]:
 def test_help_index_follows_its_published_schema(built: Project, index: dict) -> None:
     schema = json.loads((built.site / "help" / "index.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(index, schema)
-    assert index["format_version"] == 2
+    assert index["format_version"] == 3
     assert index["site_url"] == read_config(ROOT / "mkdocs.yml")["site_url"]
 
 

@@ -65,22 +65,24 @@ def test_unfilled_scaffold_lists_every_empty_field_by_line(project: Project) -> 
 
 
 def test_scaffold_filled_in_builds_a_guide(project: Project) -> None:
-    # A real CCXT exchange that has no guide yet (Bitstamp was the example until it got one).
+    # A real CCXT exchange that has no guide yet (Bitstamp, then Bitvavo, were the example until they got one).
     claimed = {i for f in (project.root / "exchanges").glob("*.yml") for i in yaml.safe_load(f.read_text())["ccxt"]}
-    assert "bitvavo" not in claimed, "bitvavo has a guide now: pick another CCXT id without one"
-    venuekit(project, "new-venue", "bitvavo", "--product", "spot", "--name", "Bitvavo")
-    path = project.root / "exchanges" / "bitvavo-spot.yml"
+    assert "cryptocom" not in claimed, "cryptocom has a guide now: pick another CCXT id without one"
+    venuekit(project, "new-venue", "cryptocom", "--product", "spot", "--name", "Crypto.com")
+    path = project.root / "exchanges" / "cryptocom-spot.yml"
     example = yaml.safe_load(project.venue("kraken-spot").read_text(encoding="utf-8"))
-    example.update(name="Bitvavo Spot", venue="Bitvavo", slug="bitvavo-spot", ccxt=["bitvavo"], related=[], aliases=[])
+    example.update(
+        name="Crypto.com Spot", venue="Crypto.com", slug="cryptocom-spot", ccxt=["cryptocom"], related=[], aliases=[]
+    )
     filled = fill(yaml.safe_load(path.read_text(encoding="utf-8")), example)
-    # Kraken's probe is a Kraken request, which CCXT's bitvavo client does not have.
+    # Kraken's probe is a Kraken request, which CCXT's cryptocom client does not have.
     filled["probe"] = {"none": "No request reports what a key may do.", "sources": [example["sources"][0]["id"]]}
     path.write_text(yaml.safe_dump(filled), encoding="utf-8")
     checked = venuekit(project, "validate")
     assert checked.returncode == 0, checked.stderr
     result = project.build()
     assert result.returncode == 0, result.stderr
-    assert "Bitvavo Spot: a trading key that cannot withdraw" in project.page("exchanges/bitvavo-spot")
+    assert "Crypto.com Spot: a trading key that cannot withdraw" in project.page("exchanges/cryptocom-spot")
 
 
 def test_validate_reports_every_problem_in_every_file_at_once(project: Project) -> None:

@@ -17,6 +17,9 @@ from conftest import Project
 MOVES_FUNDS = re.compile(r"with\s*draw|trans\s*fer|pay\s*out|\bsend\b|提现|提币|转账|划转", re.IGNORECASE)
 # The states a checklist row can show; only "Never" (or "Keep at" an off level) is safe for those rows.
 SAFE_STATES = re.compile(r"^✗ (Never|Keep at \S.*)$")
+# An on-chain venue's agent wallet has fixed powers: a row may say it cannot, or can only within a
+# stated limit, and only on a page whose reader pastes a wallet address, never a key the venue issues.
+AGENT_STATES = re.compile(r"^(✗ Cannot|⚠ Limited)$")
 OFF_LEVELS = re.compile(r"^✗ Keep at (Off|Disabled|No access|No|None|Read|Read only|View only)$", re.IGNORECASE)
 # Instructions that would tell a reader to switch a fund-moving permission on.
 TURN_ON = re.compile(
@@ -36,8 +39,8 @@ def plain(fragment: str) -> str:
     return " ".join(text.split())
 
 
-def permission_rows(page: str) -> list[tuple[str, str]]:
-    """(label, state badge) of each row of the guide's permission checklist."""
+def permission_rows(page: str) -> list[tuple[str, str, str]]:
+    """(label, state badge, the row's whole text) of each row of the guide's permission checklist."""
     start = page.index('id="permissions"')
     end = re.compile(r"<h[1-3][\s>]").search(page, start).start()
     rows = re.findall(r'<li class="perm\b[^"]*">(.*?)</li>', page[start:end], re.DOTALL)
@@ -45,7 +48,9 @@ def permission_rows(page: str) -> list[tuple[str, str]]:
     for row in rows:
         state = re.search(r'<span class="state[^"]*">(.*?)</span>', row, re.DOTALL)
         label = re.search(r'<span class="perm-label">(.*?)</span>', row, re.DOTALL)
-        found.append((plain(label.group(1)) if label else plain(row), plain(state.group(1)) if state else ""))
+        found.append(
+            (plain(label.group(1)) if label else plain(row), plain(state.group(1)) if state else "", plain(row))
+        )
     return found
 
 
@@ -55,12 +60,27 @@ def guides(built: Project) -> list[Path]:
     )
 
 
+def agent_wallet_page(page: str) -> bool:
+    """Whether the reader pastes a wallet address and is told never to give the main wallet's secrets."""
+    start = page.index('id="credentials"')
+    pasted = plain(page[start : re.compile(r"<h[1-3][\s>]").search(page, start + 20).start()])
+    never = plain(re.search(r'class="admonition danger never-box".*?</p>', page, re.DOTALL).group(0))
+    return "Wallet address field" in pasted and "Never give" in never
+
+
 def test_every_fund_moving_row_on_every_guide_says_never(built: Project) -> None:
     for path in guides(built):
-        rows = permission_rows(path.read_text(encoding="utf-8"))
-        assert any(state.startswith("✗") for _, state in rows), f"{path}: no permission is marked never"
-        for permission, state in rows:
+        page = path.read_text(encoding="utf-8")
+        if "retired-notice" in page:
+            continue
+        rows = permission_rows(page)
+        assert any(state.startswith("✗") for _, state, _ in rows), f"{path}: no permission is marked never"
+        for permission, state, text in rows:
             if MOVES_FUNDS.search(permission):
+                if AGENT_STATES.match(state):
+                    assert agent_wallet_page(page), f"{path}: '{permission}' shows '{state}' on a key form"
+                    assert state != "⚠ Limited" or " Only " in f" {text}", f"{path}: '{permission}' states no limit"
+                    continue
                 assert SAFE_STATES.match(state), f"{path}: '{permission}' shows '{state}', not ✗ Never"
                 if state.startswith("✗ Keep at"):
                     assert OFF_LEVELS.match(state), f"{path}: '{permission}' is kept at a level that is not off"
@@ -100,5 +120,17 @@ def test_the_page_check_sees_a_disguised_withdrawal_marked_turn_on() -> None:
         '<span class="state">✓ On</span> <span class="perm-label">With\u00addraw</span></li></ul><h3>Next</h3>'
     )
     rows = permission_rows(page)
-    assert [bool(MOVES_FUNDS.search(p)) for p, _ in rows] == [True, True]
-    assert not any(SAFE_STATES.match(state) for _, state in rows)
+    assert [bool(MOVES_FUNDS.search(p)) for p, _, _ in rows] == [True, True]
+    assert not any(SAFE_STATES.match(state) for _, state, _ in rows)
+
+
+def test_the_page_check_refuses_cannot_on_a_key_form() -> None:
+    # A venue that issues keys from a form has a box for withdrawals: "cannot" there would hide it.
+    page = (
+        '<h3 id="permissions">Permissions</h3><ul><li class="perm perm-cannot"><span class="state">✗ Cannot</span> '
+        '<span class="perm-label"><strong>Withdraw</strong></span></li></ul><h3 id="credentials">Add the key</h3>'
+        "<ul><li>API key → Example Trader's <strong>API key</strong> field</li></ul><h3>Next</h3>"
+        '<div class="admonition danger never-box"><p class="admonition-title">Never turn on Withdraw</p></div>'
+    )
+    assert [state for _, state, _ in permission_rows(page)] == ["✗ Cannot"]
+    assert not agent_wallet_page(page)

@@ -42,7 +42,7 @@ def permission_rows(guides: list[Guide]) -> list[dict[str, object]]:
     rows = []
     for guide in guides:
         perms = guide.venue.permissions
-        usable = [p for p in perms if p.state != State.forbidden]
+        usable = [p for p in perms if not p.moves_funds and p.state != State.forbidden]
         trade = _labels(usable, Capability.trade)
         cancel = _labels(usable, Capability.cancel)
         if cancel == NOT_STATED and trade != NOT_STATED:
@@ -53,7 +53,9 @@ def permission_rows(guides: list[Guide]) -> list[dict[str, object]]:
                 "balances": _labels(usable, Capability.balances),
                 "trade": trade,
                 "cancel": cancel,
-                "moving": ", ".join(f"✗ {_forbidden(p)}" for p in guide.forbidden),
+                "moving": ", ".join(
+                    f"{'⚠' if p.state == State.limited else '✗'} {_forbidden(p)}" for p in guide.forbidden
+                ),
             }
         )
     return rows
@@ -93,6 +95,10 @@ def _labels(permissions: list[Permission], capability: Capability) -> str:
 
 def _forbidden(permission: Permission) -> str:
     label = f"**{escape_label(permission.label)}**"
+    if permission.state == State.cannot:
+        return f"{label} (cannot: nothing to turn on)"
+    if permission.state == State.limited and permission.limit:
+        return f"{label} (limited: only {escape_text(permission.limit)})"
     return f"{label} (keep at {escape_label(permission.setting)})" if permission.setting else label
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .model import PlatformCheck, Probe, Venue
 from .render import Guide
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 LEDGER_HEADER = """\
 # Every URL and anchor this site has published, one per line, from the site's root.
 # The tests fail when one of them stops resolving in a fresh build. Never delete a line:
@@ -121,6 +121,17 @@ class LifecycleRule(_Model):
     """The guide's section that explains it."""
 
 
+class RetiredEntry(_Model):
+    """A venue that closed: its guide is a notice, and every address it published lands on it."""
+
+    on: str
+    """The date it closed (YYYY-MM-DD)."""
+    what: str
+    """What happened, in Markdown."""
+    successor: str | None = None
+    """The address of the guide its users moved to, where there is one."""
+
+
 class VenueEntry(_Model):
     slug: str
     """The guide's permanent slug."""
@@ -151,12 +162,23 @@ class VenueEntry(_Model):
     """How the app checks a pasted key's permissions on this venue (since format 2)."""
     lifecycle: list[LifecycleRule] = []
     """The rules that expire, disable or strip a key (since format 2)."""
+    access: Literal["api-key", "agent-wallet"] = "api-key"
+    """What the platform gets (since format 3): an `api-key` the venue issues, or for an on-chain
+    venue an `agent-wallet`'s private key with the main wallet's address."""
+    credentials: list[str] = []
+    """The values the platform receives, by their CCXT names (since format 3), e.g. `apiKey`, `secret`,
+    or `walletAddress` and `privateKey`."""
+    never_share: list[str] = []
+    """What the reader must never give the platform, as the venue names it (since format 3): an app
+    can refuse a pasted value that looks like one, e.g. a seed phrase."""
+    retired: RetiredEntry | None = None
+    """Set when the venue closed (since format 3); the guide is then a notice."""
 
 
 class HelpIndex(_Model):
     """The machine-readable index of the site's help links, published as help/index.json."""
 
-    format_version: Literal[2] = Field(
+    format_version: Literal[3] = Field(
         description="Raised when fields are added or change; no field is removed or changes meaning, "
         "so a reader of an earlier version keeps working. The changelog is on the app developers page."
     )
@@ -212,6 +234,10 @@ def help_index(guides: list[Guide], site_url: str, checks: list[PlatformCheck] |
                     for r in v.rules
                     if r.kind in LIFECYCLE_KINDS
                 ],
+                access=v.access.value,
+                credentials=[c.ccxt.value for c in v.credentials],
+                never_share=[s.label for s in v.never_share],
+                retired=_retired_entry(v),
             )
         )
     lookup = {
@@ -220,6 +246,14 @@ def help_index(guides: list[Guide], site_url: str, checks: list[PlatformCheck] |
         for ident in venue.ccxt
     }
     return HelpIndex(format_version=FORMAT_VERSION, site_url=site_url, venues=venues, errors=lookup)
+
+
+def _retired_entry(venue: Venue) -> RetiredEntry | None:
+    retired = venue.retired
+    if retired is None:
+        return None
+    successor = f"exchanges/{retired.successor}/" if retired.successor else None
+    return RetiredEntry(on=retired.on.isoformat(), what=retired.what, successor=successor)
 
 
 # The rules of a key's life: the ones that end or strip it, not its limits.

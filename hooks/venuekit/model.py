@@ -117,6 +117,8 @@ class State(StrEnum):
     optional = "optional"
     off = "off"
     forbidden = "forbidden"
+    cannot = "cannot"
+    limited = "limited"
 
 
 class Capability(StrEnum):
@@ -151,6 +153,18 @@ class CcxtField(StrEnum):
     password = "password"
     uid = "uid"
     privateKey = "privateKey"
+    walletAddress = "walletAddress"
+
+
+class Access(StrEnum):
+    """How the platform gets access: the two kinds of venue the safety rule covers."""
+
+    api_key = "api-key"
+    """A key the venue issues from the account's settings, with permissions ticked on a form."""
+    agent_wallet = "agent-wallet"
+    """An on-chain venue: the account is the reader's own wallet, which approves an agent (API)
+    wallet that can trade and cannot withdraw; the platform gets the agent's private key and the
+    main wallet's address, never the main wallet's key."""
 
 
 class Source(Strict):
@@ -283,10 +297,15 @@ class Permission(Strict):
     """For permissions set by choosing an option (radio buttons), the option to choose."""
     capability: Capability | Annotated[list[Capability], Field(min_length=1)]
     """What the permission lets a key do, one value or a list (e.g. `[trade, cancel]`).
-    `withdraw` and `transfer` must be `forbidden`."""
+    `withdraw` and `transfer` must be `forbidden` (or `cannot`, on an agent-wallet venue)."""
     state: State
     """`required`: turn on; `optional`: the reader's choice; `off`: not needed, leave off;
-    `forbidden`: never turn on (fund-moving permissions)."""
+    `forbidden`: never turn on (fund-moving permissions); `cannot`: the key can never do it, by the
+    venue's design, so there is nothing to turn on; `limited`: the key can always do it, but only
+    as `limit` says (the last two only with `access: agent-wallet`, whose powers the venue fixes)."""
+    limit: Text | None = None
+    """For a `limited` permission: exactly how far it can move funds, e.g. `only between the
+    account's own balances`; the page says this instead of "never"."""
     why: Text
     """Why: what the platform uses it for, or what it unlocks."""
     unlocks: list[Label] = []
@@ -337,6 +356,30 @@ class Credential(Strict):
     """The value's CCXT name; the platform's field for it comes from the site settings."""
     note: Text | None = None
     """Anything to know about the value, e.g. that it is shown only once."""
+    sources: SourceRefs
+
+
+class Secret(Strict):
+    label: Label
+    """What the reader holds that the platform must never receive, as the venue names it, e.g.
+    `Private key` of the main wallet, or `Secret recovery phrase`."""
+    why: Text
+    """What someone holding it could do, e.g. withdraw everything the wallet owns."""
+    sources: SourceRefs
+
+
+class Retired(Strict):
+    """A venue that closed, or a product it ended: its guide becomes a notice, and every address and
+    anchor it published lands on that notice."""
+
+    on: date
+    """The date the venue closed or stopped the product (YYYY-MM-DD)."""
+    what: Text
+    """What happened, e.g. that the exchange closed and stopped trading."""
+    successor: Slug | None = None
+    """The guide readers went on to, where there is one, e.g. the venue's new brand."""
+    where: Text | None = None
+    """Where its users went, or what they do now (withdraw, move to another venue)."""
     sources: SourceRefs
 
 
@@ -504,8 +547,13 @@ class Venue(Strict):
     to `former_slugs` if you must."""
     product: Product
     """The product this key is for; `all` where one key serves every product of the venue."""
-    ccxt: list[CcxtId] = Field(min_length=1)
-    """CCXT exchange ids for this venue and product, as the pinned CCXT knows them; `/go/<id>/` leads here."""
+    ccxt: list[CcxtId] = []
+    """CCXT exchange ids for this venue and product, as the pinned CCXT knows them; `/go/<id>/` leads
+    here. At least one, unless the venue is retired and CCXT dropped its ids (`legacy_ccxt`)."""
+    access: Access = Access.api_key
+    """`api-key` (the default): a key the venue issues, its permissions ticked on a form.
+    `agent-wallet`: an on-chain venue whose own wallet approves an agent (API) wallet; the guide
+    then says what the agent cannot do, and `never_share` names the main wallet's secrets."""
     legacy_ccxt: list[CcxtId] = []
     """Ids CCXT has retired that once led here; their `/go/` links keep working and the help index
     marks them as legacy."""
@@ -513,6 +561,9 @@ class Venue(Strict):
     """Slugs this guide had before; their addresses redirect here."""
     aliases: list[Label] = []
     """Other names readers and apps use for the venue, e.g. a former brand."""
+    retired: Retired | None = None
+    """Set when the venue closes or ends the product: the page then shows only the notice, with
+    every published anchor kept, and the index marks it."""
     summary: Text
     """One or two sentences that open the guide."""
     verified: date
@@ -535,6 +586,9 @@ class Venue(Strict):
     """How the venue restricts a key to IP addresses; the page adds the platform's addresses."""
     credentials: list[Credential] = Field(min_length=2)
     """Each value the venue shows when the key is made, by its CCXT name."""
+    never_share: list[Secret] = []
+    """What the reader holds that the platform must never receive. An agent-wallet venue names the
+    main wallet's private key and its recovery phrase here; every page then says never to give them."""
     rules: list[Rule] = []
     """Rules that expire, disable or limit a key."""
     warnings: list[Note] = []
@@ -561,6 +615,10 @@ class Venue(Strict):
     def all_ccxt(self) -> list[str]:
         """Every CCXT id that leads to this guide, current ones first."""
         return [*self.ccxt, *self.legacy_ccxt]
+
+    @property
+    def agent_wallet(self) -> bool:
+        return self.access == Access.agent_wallet
 
     @property
     def passphrase(self) -> bool:

@@ -60,7 +60,8 @@ class PlannedStep:
 def plan_steps(venue: Venue) -> tuple[PlannedStep, ...]:
     """Put each part of the page in the step that uses it: the key settings go in the `settings`
     step, or the `ip-whitelist` step if there is none; the addresses in the `ip-whitelist` step, or
-    the `settings` step if there is none. The validator makes sure one of the two exists."""
+    the `settings` step if there is none, or for a venue that has no IP whitelist, the note saying
+    so in the `credentials` step. The validator makes sure one of the three exists."""
     kinds = {s.kind for s in venue.steps}
     planned = []
     seen: set[str] = set()
@@ -75,6 +76,9 @@ def plan_steps(venue: Venue) -> tuple[PlannedStep, ...]:
             parts.append("settings")
         if step.kind == "ip-whitelist" or (step.kind == "settings" and "ip-whitelist" not in kinds):
             parts.append("ip-whitelist")
+        if step.kind == "credentials" and not kinds & {"settings", "ip-whitelist"}:
+            # A venue with no IP whitelist says so where the reader pastes the key.
+            parts.insert(0, "ip-whitelist")
         planned.append(PlannedStep(step, tuple(parts), notes))
     return tuple(planned)
 

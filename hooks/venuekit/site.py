@@ -108,7 +108,7 @@ def load_platform(extra: dict[str, Any], config_name: str) -> Platform:
 def stale_guides(site: Site) -> list[tuple[Guide, int]]:
     """Guides verified longer ago than the platform allows, with their age in days, oldest first."""
     limit = site.platform.stale_after_days
-    aged = [(g, (site.today - g.venue.verified).days) for g in site.guides]
+    aged = [(g, (site.today - g.venue.verified).days) for g in site.guides if not g.venue.retired]
     return sorted(((g, age) for g, age in aged if age > limit), key=lambda item: -item[1])
 
 
@@ -132,8 +132,19 @@ def build_pages(site: Site) -> list[Page]:
     by_slug = {g.venue.slug: g for g in guides}
     stale = {g.venue.slug for g, _ in stale_guides(site)}
     guide_template = site.renderer.template("guide.md.j2")
+    retired_template = site.renderer.template("guide_retired.md.j2")
     pages = []
     for guide in guides:
+        if retired := guide.venue.retired:
+            content = retired_template.render(
+                platform=site.platform,
+                guide=guide,
+                successor=by_slug.get(retired.successor or ""),
+                anchors=retired_anchors(guide, site.platform),
+                publishers=PUBLISHERS,
+            )
+            pages.append(Page(guide.src_uri, content, _rel(site, site.root / guide.source_file)))
+            continue
         related = [{"guide": by_slug[r.slug], "link": r} for r in guide.venue.related if r.slug in by_slug]
         content = guide_template.render(
             platform=site.platform,
@@ -145,11 +156,14 @@ def build_pages(site: Site) -> list[Page]:
         )
         pages.append(Page(guide.src_uri, content, _rel(site, site.root / guide.source_file)))
     index_edit = _rel(site, site.root / "templates" / "venue_index.md.j2")
+    # Retired venues keep their pages and are listed apart; the tables and comparisons are of live ones.
+    current = [g for g in guides if not g.venue.retired]
     index = site.renderer.render(
         "venue_index.md.j2",
-        guides=guides,
-        rows=index_rows(guides),
-        products=sorted({g.venue.product.value for g in guides}),
+        guides=current,
+        retired=[g for g in guides if g.venue.retired],
+        rows=index_rows(current),
+        products=sorted({g.venue.product.value for g in current}),
         requirements=[(r.value, r.value.capitalize()) for r in Requirement],
     )
     pages.append(Page("exchanges/index.md", index, index_edit, True))
@@ -159,13 +173,23 @@ def build_pages(site: Site) -> list[Page]:
         ("compare/key-lifecycle.md", "compare_lifecycle.md.j2", lifecycle_rows),
     )
     for src_uri, template, rows in comparisons:
-        content = site.renderer.render(template, rows=rows(guides))
+        content = site.renderer.render(template, rows=rows(current))
         pages.append(Page(src_uri, content, _rel(site, site.root / "templates" / template), True))
     for first, last in LETTER_GROUPS:
         members = [g for g in guides if letter_group(g.venue.name) == (first, last)]
         content = site.renderer.render("venue_group.md.j2", guides=members, first=first, last=last)
         pages.append(Page(f"exchanges/{first}-{last}.md", content, group_edit, True))
     return pages + problem_pages(site, set(by_slug))
+
+
+def retired_anchors(guide: Guide, platform: Platform) -> list[str]:
+    """Every anchor a retired venue's guide published, so that links to any of them land on its notice."""
+    held = {c.ccxt for c in guide.venue.credentials}
+    anchors = [sid for sid, _ in guide.sections if sid != "sources"]
+    anchors += [c.id for c in platform.checks if c.only is None or c.only in held]
+    for anchor, trouble in zip(guide.trouble_ids, guide.venue.troubleshooting, strict=True):
+        anchors += [anchor, *trouble.former_ids]
+    return anchors
 
 
 def problem_pages(site: Site, taken: set[str]) -> list[Page]:
@@ -222,10 +246,11 @@ def venue_table(site: Site) -> str:
     """The Markdown table of every venue that the home page shows, under how many of the exchanges
     CCXT certifies have a guide."""
     certified = ccxt_certified()
-    covered = certified & {ident for g in site.guides for ident in g.venue.ccxt}
+    current = [g for g in site.guides if not g.venue.retired]
+    covered = certified & {ident for g in current for ident in g.venue.ccxt}
     return site.renderer.render(
         "venue_table.md.j2",
-        guides=site.guides,
+        guides=current,
         base="exchanges/",
         certified=sorted(certified),
         missing=sorted(certified - covered),

@@ -24,11 +24,12 @@ from .model import (
     NoProbe,
     Permission,
     Probe,
+    Requirement,
     State,
     Supports,
     Venue,
 )
-from .safety import OFF_SETTINGS, fund_words, is_off_setting, probe_problem
+from .safety import OFF_SETTINGS, fund_words, is_off_setting, probe_problem, skeleton
 from .yamlfile import Loc, YamlDoc, YamlProblem, paused_gc, read_yaml
 
 _UNION_TAG = re.compile(r"^[a-z][a-z-]*\[.*\]$")
@@ -173,17 +174,37 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
                 "label, `capability: withdraw` and `state: forbidden`, so the guide tells readers to leave it off",
             )
         )
+    # An agent wallet's powers are fixed by the venue: what it cannot do is `cannot`, not a box to leave off.
+    safe = {State.forbidden, State.cannot, State.limited} if venue.agent_wallet else {State.forbidden}
+    must = "`forbidden`, `cannot` or `limited`" if venue.agent_wallet else "`forbidden`"
     for i, perm in enumerate(venue.permissions):
         # The rule reads meaning, not spelling: a label, alias or API flag that speaks of moving
         # funds makes the permission fund-moving, whatever its capability says.
         named = next(((field, word) for field, text in _names(perm) if (word := fund_words(text))), None)
-        if (perm.moves_funds or named) and perm.state != State.forbidden:
+        if (perm.moves_funds or named) and perm.state not in safe:
             if perm.moves_funds:
                 why = f"can move funds out ({', '.join(sorted(c.value for c in perm.capabilities & FUND_MOVING))})"
             else:
                 why = f"speaks of moving funds ('{named[1]}' in its {named[0]})"
             found.append(
-                (("permissions", i, "state"), f"'{perm.label}' {why} and must be `forbidden`, not `{perm.state.value}`")
+                (("permissions", i, "state"), f"'{perm.label}' {why} and must be {must}, not `{perm.state.value}`")
+            )
+        if perm.state in (State.cannot, State.limited) and not venue.agent_wallet:
+            says = "no key can ever do" if perm.state == State.cannot else "every key can do, within a limit,"
+            found.append(
+                (
+                    ("permissions", i, "state"),
+                    f"`{perm.state.value}` says {says} '{perm.label}', which only an agent wallet's fixed powers "
+                    "guarantee (`access: agent-wallet`); on a key form, a fund-moving box is `forbidden`",
+                )
+            )
+        if (perm.state == State.limited) != (perm.limit is not None):
+            found.append(
+                (
+                    ("permissions", i, "limit" if perm.limit is None else "state"),
+                    f"'{perm.label}': a `limited` permission says how far it can move funds in `limit:`, "
+                    "and only a `limited` one has `limit:`",
+                )
             )
         if named and not perm.moves_funds:
             found.append(
@@ -201,11 +222,12 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
                     f"'{perm.setting}' (valid: {', '.join(sorted(OFF_SETTINGS))}, as the venue's form words it)",
                 )
             )
-        if perm.state == State.forbidden and not perm.risk:
+        if perm.state in (State.forbidden, State.limited) and not perm.risk:
             found.append(
                 (
                     ("permissions", i, "risk"),
-                    f"forbidden permission '{perm.label}' needs `risk:` saying what a leaked key with it could do",
+                    f"{perm.state.value} permission '{perm.label}' needs `risk:` saying what a leaked key with it "
+                    "could do",
                 )
             )
     for loc, value in _dates(venue):
@@ -222,6 +244,14 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
                     "goes in `legacy_ccxt`",
                 )
             )
+    if not venue.ccxt and not (venue.retired and venue.legacy_ccxt):
+        found.append(
+            (
+                ("ccxt",),
+                "give the venue's CCXT id; only a retired venue whose ids CCXT dropped keeps them in "
+                "`legacy_ccxt` alone",
+            )
+        )
     for i, ident in enumerate(venue.legacy_ccxt):
         if ident in known:
             found.append((("legacy_ccxt", i), f"'{ident}' is a current CCXT id; move it to `ccxt`"))
@@ -247,10 +277,7 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
                     "(creation, last-use, permission-on, chosen-date or password-change), so the app can count them",
                 )
             )
-    ccxt_fields = [c.ccxt for c in venue.credentials]
-    for needed in ("apiKey", "secret"):
-        if needed not in ccxt_fields and not (needed == "secret" and "privateKey" in ccxt_fields):
-            found.append((("credentials",), f"no credential maps to `ccxt: {needed}`; every key has one"))
+    found += _check_credentials(venue)
     ids = {s.id for s in venue.sources}
     seen_ids: dict[str, int] = {}
     for i, source in enumerate(venue.sources):
@@ -298,6 +325,46 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
     return found
 
 
+def _check_credentials(venue: Venue) -> list[tuple[Loc, str]]:
+    """The platform gets what trades and nothing that moves funds: an agent-wallet venue gives the
+    agent's private key and the main wallet's address, and names the main wallet's secrets, which no
+    credential may be."""
+    found: list[tuple[Loc, str]] = []
+    ccxt_fields = [c.ccxt for c in venue.credentials]
+    if venue.agent_wallet:
+        for needed in ("walletAddress", "privateKey"):
+            if needed not in ccxt_fields:
+                found.append(
+                    (
+                        ("credentials",),
+                        f"no credential maps to `ccxt: {needed}`; an agent wallet is used with the main wallet's "
+                        "address (walletAddress) and the agent's own private key (privateKey)",
+                    )
+                )
+        if not venue.never_share:
+            found.append(
+                (
+                    ("never_share",),
+                    "an agent-wallet venue must name what the platform never receives: the main wallet's private "
+                    "key and its recovery phrase, by the names the wallet uses",
+                )
+            )
+    else:
+        for needed in ("apiKey", "secret"):
+            if needed not in ccxt_fields and not (needed == "secret" and "privateKey" in ccxt_fields):
+                found.append((("credentials",), f"no credential maps to `ccxt: {needed}`; every key has one"))
+    secret = {skeleton(s.label): s.label for s in venue.never_share}
+    for i, credential in enumerate(venue.credentials):
+        if skeleton(credential.label) in secret:
+            found.append(
+                (
+                    ("credentials", i, "label"),
+                    f"'{credential.label}' is listed in `never_share`: the platform must never receive it",
+                )
+            )
+    return found
+
+
 _ONE_STEP = {
     "where": "the step that opens the venue's API key page",
     "permissions": "the step where the reader sets the permissions",
@@ -329,7 +396,7 @@ def _check_steps(venue: Venue) -> list[tuple[Loc, str]]:
                 "the `credentials` step must be the last step; the guide's check follows it",
             )
         )
-    if "settings" not in at and "ip-whitelist" not in at:
+    if "settings" not in at and "ip-whitelist" not in at and venue.facts.ip_whitelist != Requirement.unavailable:
         found.append(
             (("steps",), "no step has `kind: ip-whitelist` (or `settings`); mark where the reader adds the addresses")
         )
@@ -459,6 +526,13 @@ def _check_across(loaded: list[tuple[LoadedVenue, YamlDoc]], slugs: set[str]) ->
                 )
             else:
                 ccxt_owner[ident] = name
+        successor = venue.retired.successor if venue.retired else None
+        if successor is not None and (successor not in slugs or successor == venue.slug):
+            loc = ("retired", "successor")
+            hint = _did_you_mean(successor, slugs - {venue.slug})
+            problems.append(
+                Problem(name, doc.line_of(loc), _dotted(loc), f"no other venue file has slug '{successor}'{hint}")
+            )
         for i, rel in enumerate(venue.related):
             if rel.slug not in slugs:
                 loc = ("related", i, "slug")
@@ -478,6 +552,7 @@ def _names(perm: Permission) -> list[tuple[str, str]]:
 def _dates(venue: Venue) -> list[tuple[Loc, date]]:
     # Every date in a venue file that says when something was checked.
     found: list[tuple[Loc, date]] = [(("verified",), venue.verified), (("facts", "as_of"), venue.facts.as_of)]
+    found += [(("retired", "on"), venue.retired.on)] if venue.retired else []
     found += [(("facts", "extra", i, "as_of"), f.as_of) for i, f in enumerate(venue.facts.extra)]
     found += [(("sources", i, "checked"), s.checked) for i, s in enumerate(venue.sources)]
     return found
