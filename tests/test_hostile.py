@@ -66,6 +66,17 @@ def withdraw_only_in_article_label(p: Project) -> str:
     return "'Funds access' speaks of moving funds ('withdraw' in its article_label)"
 
 
+def _dressed_as_a_record_box(label: str, aka: str = "") -> Callable[[Project], str]:
+    # A box that only reads withdrawal records may be on; an action dressed in reading words may not.
+    def attack(p: Project) -> str:
+        p.edit(SPOT, WITHDRAW_ROW, f"  - label: {label}\n    group: Funds permissions\n{aka}")
+        p.edit(SPOT, "    article_label: Withdraw Funds\n", "")
+        p.edit(SPOT, WITHDRAW_STATE, "    capability: read\n    state: required")
+        return f"permissions[2].state: '{label}' speaks of moving funds"
+
+    return attack
+
+
 def empty_capability(p: Project) -> str:
     p.edit(SPOT, "    capability: earn\n", "    capability: []\n")
     return "permissions[3].capability: needs at least 1 item"
@@ -155,7 +166,15 @@ CASES: dict[str, Callable[[Project], str]] = {
         "With\u00addraw", "permissions[2].label: contains an invisible or control character (U+00AD SOFT HYPHEN)"
     ),
     "full-width Withdraw": _decoy_then_disguised("\uff37ithdraw"),
+    "Korean withdraw marked on": _decoy_then_disguised(
+        "출금하기", "permissions[2].state: '출금하기' speaks of moving funds ('출금' in its label)"
+    ),
     "withdraw only in aka": withdraw_only_in_aka,
+    "an action behind a reading word": _dressed_as_a_record_box("View details & Withdraw"),
+    "a record box and an action": _dressed_as_a_record_box("View Withdrawal Details and Withdraw"),
+    "a record box whose alias acts": _dressed_as_a_record_box(
+        "View Withdrawal Details", "    aka: [SPOT_WITHDRAW_WRITE]\n"
+    ),
     "withdraw only in article_label": withdraw_only_in_article_label,
     "empty capability": empty_capability,
     "forbidden kept at Enabled": forbidden_kept_enabled,
@@ -285,3 +304,17 @@ def test_validate_reads_relative_paths_from_where_it_is_run() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "1 venue files OK" in result.stdout
+
+
+def test_a_box_that_only_reads_withdrawal_records_may_be_on(project: Project) -> None:
+    # MEXC's View Deposit/Withdrawal Details (SPOT_WITHDRAW_READ) reads; CCXT needs it to connect.
+    project.edit(SPOT, WITHDRAW_ROW, "  - label: View Deposit/Withdrawal Details\n    aka: [SPOT_WITHDRAW_READ]\n")
+    project.edit(SPOT, "    article_label: Withdraw Funds\n", "")
+    project.edit(SPOT, WITHDRAW_STATE, "    capability: read\n    state: required")
+    project.edit(
+        SPOT,
+        "  - label: Earn\n",
+        "  - label: Withdraw\n" + WITHDRAW_STATE + "\n    why: Moves funds.\n"
+        "    risk: A leaked key empties the account.\n    sources: [kraken-pro-api-keys]\n  - label: Earn\n",
+    )
+    load_venues(project.root / "exchanges", project.root)

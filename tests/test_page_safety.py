@@ -14,12 +14,27 @@ from pathlib import Path
 from conftest import Project
 
 # Its own spelling of "moves funds out", read from what the page shows.
-MOVES_FUNDS = re.compile(r"with\s*draw|trans\s*fer|pay\s*out|\bsend\b|提现|提币|转账|划转", re.IGNORECASE)
+MOVES_FUNDS = re.compile(
+    r"with\s*draw|trans\s*fer|pay\s*out|\bsend\b|提现|提币|转账|划转|출금|이체|송금|자산\s*이전", re.IGNORECASE
+)
 # The states a checklist row can show; only "Never" (or "Keep at" an off level) is safe for those rows.
 SAFE_STATES = re.compile(r"^✗ (Never|Keep at \S.*)$")
 # An on-chain venue's agent wallet has fixed powers: a row may say it cannot, or can only within a
 # stated limit, and only on a page whose reader pastes a wallet address, never a key the venue issues.
 AGENT_STATES = re.compile(r"^(✗ Cannot|⚠ Limited)$")
+# A box that only reads withdrawal or transfer records, in this check's own words: a reading verb first,
+# and every fund word followed by the record it reads ("View Deposit/Withdrawal Details").
+READS_RECORDS = re.compile(r"^(View|Read|Query|List|See|Check)\b", re.IGNORECASE)
+RECORD_PHRASE = re.compile(
+    r"(with\s*drawals?|trans\s*fers?)\s+(details?|information|info|records?|history|status|addresses)\b",
+    re.IGNORECASE,
+)
+
+
+def reads_records(label: str) -> bool:
+    return bool(READS_RECORDS.match(label)) and not MOVES_FUNDS.search(RECORD_PHRASE.sub(" ", label))
+
+
 OFF_LEVELS = re.compile(r"^✗ Keep at (Off|Disabled|No access|No|None|Read|Read only|View only)$", re.IGNORECASE)
 # Instructions that would tell a reader to switch a fund-moving permission on.
 TURN_ON = re.compile(
@@ -76,7 +91,7 @@ def test_every_fund_moving_row_on_every_guide_says_never(built: Project) -> None
         rows = permission_rows(page)
         assert any(state.startswith("✗") for _, state, _ in rows), f"{path}: no permission is marked never"
         for permission, state, text in rows:
-            if MOVES_FUNDS.search(permission):
+            if MOVES_FUNDS.search(permission) and not reads_records(permission):
                 if AGENT_STATES.match(state):
                     assert agent_wallet_page(page), f"{path}: '{permission}' shows '{state}' on a key form"
                     assert state != "⚠ Limited" or " Only " in f" {text}", f"{path}: '{permission}' states no limit"
@@ -122,6 +137,12 @@ def test_the_page_check_sees_a_disguised_withdrawal_marked_turn_on() -> None:
     rows = permission_rows(page)
     assert [bool(MOVES_FUNDS.search(p)) for p, _, _ in rows] == [True, True]
     assert not any(SAFE_STATES.match(state) for _, state, _ in rows)
+
+
+def test_the_page_check_reads_a_record_box_as_reading_and_a_disguised_action_as_moving() -> None:
+    assert reads_records("View Deposit/Withdrawal Details") and reads_records("Read transfer information")
+    for label in ("View details & Withdraw", "View Withdrawal Details and Withdraw", "Withdrawal details", "Transfer"):
+        assert not reads_records(label), label
 
 
 def test_the_page_check_refuses_cannot_on_a_key_form() -> None:

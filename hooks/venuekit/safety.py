@@ -52,10 +52,11 @@ def _latin(char: str) -> str:
 
 
 # Words for moving funds out, matched against skeletons: English forms, the API flags venues use
-# (enableWithdrawals, canTransfer, ...) and the Chinese labels some venues' own pages show.
+# (enableWithdrawals, canTransfer, ...) and the Chinese, Japanese and Korean labels venues' own forms show
+# (Upbit's 출금하기 "withdraw", 자산이전 "asset transfer").
 _FUND_WORDS = re.compile(
     r"with ?dr[ae]w|trans ?fer|pay ?outs?|\bsend|\bremit|disburs|"
-    r"提现|提幣|提币|转账|轉賬|轉帳|划转|劃轉|出金"
+    r"提现|提幣|提币|转账|轉賬|轉帳|划转|劃轉|出金|送金|振替|출금|이체|송금|자산이전|자산 이전"
 )
 
 
@@ -63,6 +64,25 @@ def fund_words(text: str) -> str | None:
     """The word in `text` that speaks of moving funds, however it is spelled, or None."""
     match = _FUND_WORDS.search(skeleton(text))
     return match.group(0) if match else None
+
+
+# A read-only box about withdrawals names a record, not an action: "View Deposit/Withdrawal Details",
+# "Read transfer information", or a scope code such as SPOT_WITHDRAW_READ. Only those two shapes read
+# as records: a word of reading first and the fund word followed by what is read, or a code ending in READ.
+_READ_LEAD = re.compile(r"^(view|read|query|list|see|check) ")
+_RECORD_PHRASE = re.compile(
+    r"(with ?draw(al)?s?|trans ?fers?) (details?|information|info|records?|history|status|addresses)\b"
+)
+_READ_SCOPE = re.compile(r"^[a-z]+_(withdraw|transfer)_(read|r)$")
+
+
+def reads_records_only(text: str) -> bool:
+    """Whether `text`, which speaks of withdrawals or transfers, names only reading their records."""
+    folded = skeleton(text)
+    if _READ_SCOPE.match(folded):
+        return True
+    rest = _RECORD_PHRASE.sub(" ", folded)
+    return bool(_READ_LEAD.match(folded)) and rest != folded and fund_words(rest) is None
 
 
 # The levels a forbidden permission may be kept at: off, or read-only levels that move nothing.

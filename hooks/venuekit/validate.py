@@ -29,7 +29,7 @@ from .model import (
     Supports,
     Venue,
 )
-from .safety import OFF_SETTINGS, fund_words, is_off_setting, probe_problem, skeleton
+from .safety import OFF_SETTINGS, fund_words, is_off_setting, probe_problem, reads_records_only, skeleton
 from .yamlfile import Loc, YamlDoc, YamlProblem, paused_gc, read_yaml
 
 _UNION_TAG = re.compile(r"^[a-z][a-z-]*\[.*\]$")
@@ -181,6 +181,14 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
         # The rule reads meaning, not spelling: a label, alias or API flag that speaks of moving
         # funds makes the permission fund-moving, whatever its capability says.
         named = next(((field, word) for field, text in _names(perm) if (word := fund_words(text))), None)
+        # A box that only reads withdrawal or transfer records (MEXC's View Deposit/Withdrawal Details,
+        # which CCXT needs to connect) may be on, when every name of it says so and it can do nothing else.
+        if (
+            named
+            and perm.capabilities <= READ_ONLY
+            and all(reads_records_only(text) for _, text in _names(perm) if fund_words(text))
+        ):
+            named = None
         if (perm.moves_funds or named) and perm.state not in safe:
             if perm.moves_funds:
                 why = f"can move funds out ({', '.join(sorted(c.value for c in perm.capabilities & FUND_MOVING))})"
@@ -323,6 +331,10 @@ def _check_rules(venue: Venue, data: dict[str, Any], today: date) -> list[tuple[
                 )
             seen.setdefault(former, i)
     return found
+
+
+# What a box that only reads records may be declared to do.
+READ_ONLY = frozenset({Capability.read, Capability.balances, Capability.data})
 
 
 def _check_credentials(venue: Venue) -> list[tuple[Loc, str]]:
