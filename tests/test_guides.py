@@ -17,7 +17,7 @@ VENUES = [lv.venue for lv in load_venues(ROOT / "exchanges", ROOT)]
 PLATFORM = Platform.model_validate(read_extra(ROOT / "mkdocs.yml")["platform"])
 ALWAYS = {"quick-facts", "prerequisites", "where", "steps", "permissions", "ip-whitelist", "credentials"}
 ALWAYS |= {"security", "troubleshooting", "sources"}
-STATE_TEXT = {"required": "✓", "optional": "◐", "off": "–", "forbidden": "✗"}
+STATE_TEXT = {"required": "✓", "optional": "◐", "off": "–", "forbidden": "✗", "cannot": "✗", "limited": "⚠"}
 by_slug = pytest.mark.parametrize("venue", VENUES, ids=[v.slug for v in VENUES])
 
 
@@ -34,6 +34,8 @@ def parts_in_form_order(venue) -> list[str]:
     kinds = [s.kind for s in venue.steps]
     parts = []
     for kind in kinds:
+        if kind == "credentials" and "settings" not in kinds and "ip-whitelist" not in kinds:
+            parts.append("ip-whitelist")  # a venue without an IP whitelist says so where the key is pasted
         if kind in ("where", "permissions", "credentials"):
             parts.append(kind)
         if venue.settings and (kind == "settings" or (kind == "ip-whitelist" and "settings" not in kinds)):
@@ -67,12 +69,17 @@ def test_the_last_step_is_a_final_check_naming_what_must_be_on_and_off(built: Pr
     steps = html[html.index('id="steps"') : html.index('id="quick-facts"')]
     last = steps[steps.rindex("<li>\n<h3") :]
     assert 'id="done"' in last, f"{venue.slug}: the last step is not the final check"
-    on, off = visible_text(last).split("Nothing that moves funds")
+    text = visible_text(last)
+    on, _, off = text.partition("Nothing that moves funds")
     for p in venue.permissions:
         if p.state.value == "required":
-            assert p.label in on, f"{venue.slug}: {p.label} not in 'Trading is on'"
-        if p.moves_funds:
+            assert p.label in (on or text), f"{venue.slug}: {p.label} not in 'Trading is on'"
+        if p.state.value == "forbidden":
             assert p.label in off, f"{venue.slug}: {p.label} not in the never line"
+    # What the reader must never give the platform is checked off last, by name.
+    for secret in venue.never_share:
+        assert "never got your" in text and secret.label in text, f"{venue.slug}: {secret.label} not checked"
+    off = off or text
     # The key test's limits: a balance query passes with a read-only key, unless the venue's probe,
     # which the test sends, shows trading.
     if not hasattr(venue.probe, "none") and any("trade" in s.capabilities for s in venue.probe.signals):
@@ -146,14 +153,19 @@ def checklist_rows(html: str) -> list[str]:
 def test_permission_checklist_shows_each_exact_label_with_its_state(built: Project, venue) -> None:
     rows = checklist_rows(section(guide(built, venue.slug), "permissions"))
     assert len(rows) == len(venue.permissions)
+    # The page lists the rows group by group, in the order the groups first appear in the file; one
+    # label may stand in two groups (MEXC's View Account Details under Spot and under Futures).
+    groups: dict[str | None, list] = {}
     for permission in venue.permissions:
+        groups.setdefault(permission.group, []).append(permission)
+    for permission, row in zip([p for ps in groups.values() for p in ps], rows, strict=True):
         wanted = [f'<span class="perm-label"><strong>{_html(permission.label)}</strong></span>']
         if permission.setting:
             wanted.append(f"{STATE_TEXT[permission.state.value]} ")
             wanted.append(f"<strong>{_html(permission.setting)}</strong>")
-        row = next((visible_text(r) for r in rows if all(w in r for w in wanted)), None)
-        assert row, f"{venue.slug}: no checklist row for {permission.label!r} ({permission.setting})"
-        assert row.startswith(STATE_TEXT[permission.state.value]), f"{permission.label!r} row: {row}"
+        assert all(w in row for w in wanted), f"{venue.slug}: no checklist row for {permission.label!r} here: {row}"
+        text = visible_text(row)
+        assert text.startswith(STATE_TEXT[permission.state.value]), f"{permission.label!r} row: {text}"
 
 
 @by_slug
@@ -177,11 +189,15 @@ def test_one_never_box_at_the_top_names_every_fund_moving_permission(built: Proj
     assert len(boxes) == 1, f"{venue.slug}: {len(boxes)} never boxes"
     assert html.index("never-box") < html.index('id="steps"')
     title = visible_text(re.search(r'<p class="admonition-title">(.*?)</p>', boxes[0]).group(1))
-    for permission in (p for p in venue.permissions if p.moves_funds):
+    for permission in (p for p in venue.permissions if p.moves_funds and p.state.value == "forbidden"):
         expected = f"eep {permission.label} at {permission.setting}" if permission.setting else permission.label
         assert expected in title, f"{venue.slug}: the never box '{title}' does not name {permission.label}"
+    # An agent wallet has nothing to turn on: its never box names what the reader must never hand over.
+    for secret in venue.never_share:
+        assert secret.label in title and "ever give" in title, f"{venue.slug}: '{title}' lacks {secret.label}"
+    assert venue.never_share or "Never turn on" in title or "eep " in title, title
     # A label holding a comma would split the list ("Open, cancel and view bank withdrawals"): all are quoted.
-    ticks = [p.label for p in venue.permissions if p.moves_funds and not p.setting]
+    ticks = [p.label for p in venue.permissions if p.moves_funds and p.state.value == "forbidden" and not p.setting]
     if any("," in label for label in ticks):
         assert all(f"“{label}”" in title for label in ticks), title
     # Every other danger warning is said in the step it belongs to: none waits between the title
@@ -193,11 +209,13 @@ def test_one_never_box_at_the_top_names_every_fund_moving_permission(built: Proj
 @by_slug
 def test_every_fund_moving_row_says_what_a_leaked_key_with_it_could_do(built: Project, venue) -> None:
     rows = checklist_rows(section(guide(built, venue.slug), "permissions"))
-    for permission in (p for p in venue.permissions if p.moves_funds):
+    # An agent wallet's `cannot` rows have nothing to leak; its `limited` ones say what a leak allows.
+    for permission in (p for p in venue.permissions if p.moves_funds and p.state != "cannot"):
         row = next(
             visible_text(r)
             for r in rows
-            if f"<strong>{_html(permission.label)}</strong>" in r and "perm-forbidden" in r
+            if f'<span class="perm-label"><strong>{_html(permission.label)}</strong></span>' in r
+            and f"perm-{permission.state.value}" in r
         )
         assert "If a key with it leaks:" in row, f"{venue.slug}: {permission.label}"
         risk = re.sub(r"[`*\s]", "", permission.risk)
@@ -230,7 +248,11 @@ def test_quick_facts_name_each_fact_once(built: Project, venue) -> None:
 
 @by_slug
 def test_whitelist_block_holds_exactly_the_configured_addresses(built: Project, venue) -> None:
-    block = re.search(r"<code>(.*?)</code>", section(guide(built, venue.slug), "ip-whitelist"), re.DOTALL)
+    part = section(guide(built, venue.slug), "ip-whitelist")
+    if venue.facts.ip_whitelist.value == "unavailable":
+        assert "<code>" not in part and f"{venue.venue} has no IP whitelist" in visible_text(part)
+        return
+    block = re.search(r"<code>(.*?)</code>", part, re.DOTALL)
     assert block, "no address block"
     addresses = re.split(r"[,\s]+", visible_text(block.group(1)).strip())
     accepted = [a for a in PLATFORM.whitelist.cloud if venue.ip_whitelist.ipv6 or ":" not in a]

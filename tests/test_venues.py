@@ -20,9 +20,14 @@ FACT_SECTIONS += ("ip-whitelist", "credentials", "key-rules", "pitfalls", "troub
 @by_slug
 def test_withdrawal_is_declared_and_every_fund_moving_permission_forbidden(venue) -> None:
     assert any(Capability.withdraw in p.capabilities for p in venue.permissions), f"{venue.slug} lists no withdrawal"
+    # An agent wallet's powers are fixed by the venue: what it cannot do, or can only within a stated limit.
+    allowed = {State.forbidden, State.cannot, State.limited} if venue.agent_wallet else {State.forbidden}
     for permission in venue.permissions:
         if permission.capabilities & FUND_MOVING:
-            assert permission.state == State.forbidden, f"{venue.slug}: {permission.label} must be forbidden"
+            assert permission.state in allowed, f"{venue.slug}: {permission.label} must be forbidden"
+            assert permission.state != State.limited or permission.limit, f"{venue.slug}: {permission.label}"
+    if venue.agent_wallet:
+        assert venue.never_share, f"{venue.slug}: an agent wallet names the main wallet's secrets in never_share"
 
 
 @by_slug
@@ -70,9 +75,13 @@ def test_permission_matrix_names_each_venues_fund_moving_labels(built: Project) 
         row = next((visible_text(r) for r in rows if f'/{venue.slug}/#permissions"' in r), None)
         assert row, f"the permission matrix has no row for {venue.slug}"
         for permission in (p for p in venue.permissions if p.moves_funds):
-            shown = f"✗ {permission.label}" + (f" (keep at {permission.setting})" if permission.setting else "")
-            assert shown in row, f"{venue.slug}: {shown} missing from the matrix"
-        trade = [p.label for p in venue.permissions if Capability.trade in p.capabilities]
+            shown = {
+                State.cannot: f"✗ {permission.label} (cannot: nothing to turn on)",
+                State.limited: f"⚠ {permission.label} (limited: only {permission.limit}",
+            }.get(permission.state, f"✗ {permission.label}")
+            shown += f" (keep at {permission.setting})" if permission.setting else ""
+            assert " ".join(shown.replace("`", "").split()) in row, f"{venue.slug}: {shown} missing from the matrix"
+        trade = [p.label for p in venue.permissions if Capability.trade in p.capabilities and not p.moves_funds]
         assert all(label in row for label in trade), f"{venue.slug}: trade labels {trade} missing"
 
 
