@@ -37,7 +37,7 @@ def closed(tmp_path_factory: pytest.TempPathFactory) -> Project:
 def test_a_retired_guide_shows_the_notice_and_no_steps(closed: Project) -> None:
     text = visible_text(closed.page("exchanges/kraken-futures"))
     assert "Kraken Futures: retired" in text
-    assert "Kraken closed on 30 Nov 2026" in text
+    assert "Kraken Futures closed on 30 Nov 2026" in text
     assert "Kraken closed its futures platform to new and existing clients." in text
     assert "Its users moved on to Kraken Spot: follow the Kraken Spot guide" in text
     assert "balances moved to the clients' Kraken accounts" in text
