@@ -85,6 +85,9 @@ def test_the_last_step_is_a_final_check_naming_what_must_be_on_and_off(built: Pr
     if not hasattr(venue.probe, "none") and any("trade" in s.capabilities for s in venue.probe.signals):
         assert "a read-only key passes it too" not in off
         assert f"{venue.venue}'s answer shows whether the key can" in off and "trade." in off
+    elif venue.agent_wallet:
+        # An API wallet's powers are fixed: the final check says so instead of the key test's limits.
+        assert "a read-only key passes it too" not in off
     else:
         assert "a read-only key passes it too" in off
     assert 'href="#troubleshooting"' in last
