@@ -65,7 +65,11 @@ def error_map(ident: str, product: str = "spot") -> ErrorMap:
                     into.setdefault(str(error), {cls.__name__})
 
     exceptions = exchange.exceptions
-    market = exceptions.get(MARKETS.get(product, ""))
+    table = MARKETS.get(product, "")
+    # A client for inverse contracts (Binance COIN-M) answers its futures from the `inverse` map.
+    if table == "linear" and exchange.options.get("defaultSubType") == "inverse":
+        table = "inverse"
+    market = exceptions.get(table)
     if isinstance(market, dict):
         add(market)
     add(exceptions)
