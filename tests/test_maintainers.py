@@ -139,7 +139,8 @@ def test_a_stale_guide_warns_but_never_blocks_the_build(project: Project) -> Non
 
 
 def test_stale_report_lists_old_guides_with_a_configurable_age(project: Project) -> None:
-    project.edit("exchanges/kraken-futures.yml", "verified: 2026-11-21", "verified: 2026-01-01")
+    verified = re.search(r"^verified: .*$", project.venue("kraken-futures").read_text(encoding="utf-8"), re.M)[0]
+    project.edit("exchanges/kraken-futures.yml", verified, "verified: 2026-01-01")
     age = (date.today() - date(2026, 1, 1)).days
     report = venuekit(project, "stale", "--days", str(age - 1))
     count = len(list((project.root / "exchanges").glob("*.yml")))
