@@ -235,6 +235,33 @@ def test_the_not_found_page_offers_search_and_every_guide(visit: Visit) -> None:
     )
 
 
+def _search_requests(visit: Visit) -> list[str]:
+    return [u for u in visit.requests if "/search/search_index.json" in u or "/workers/search." in u]
+
+
+# Each way a reader opens search: a tap or click on the field, the / and s shortcuts, the icon on a phone.
+OPEN_SEARCH = {
+    "click": lambda page: page.get_by_placeholder("Search").click(),
+    "slash": lambda page: page.keyboard.press("/"),
+    "s": lambda page: page.keyboard.press("s"),
+    "phone icon": lambda page: page.locator('label.md-header__button[for="__search"]').click(),
+}
+
+
+@pytest.mark.parametrize("how", OPEN_SEARCH, ids=list(OPEN_SEARCH))
+def test_a_page_downloads_nothing_for_search_until_the_reader_opens_it(visit: Visit, phone: Visit, how: str) -> None:
+    reader = phone if how == "phone icon" else visit
+    page = reader.open("exchanges/kraken-spot/")
+    page.mouse.wheel(0, 2000)  # reading and scrolling start nothing
+    page.wait_for_timeout(300)
+    assert not _search_requests(reader), _search_requests(reader)
+    OPEN_SEARCH[how](page)
+    page.keyboard.type("Deribit")
+    expect(page.locator(".md-search-result__item").first).to_contain_text("Deribit")
+    assert len(_search_requests(reader)) == 2, _search_requests(reader)
+    assert not reader.errors, reader.errors
+
+
 def test_search_finds_a_venue_by_name(visit: Visit) -> None:
     page = visit.open("")
     page.keyboard.press("/")
@@ -259,8 +286,10 @@ def test_search_for_an_exact_error_lands_on_its_entry(visit: Visit) -> None:
 
 
 # Runs Material's search worker on its own, as the search dialog does: set up with the site's index,
-# then one query per message. Returns the queries that found nothing.
+# then one query per message. Returns the queries that found nothing. The page starts search only
+# when the reader reaches for it, so the search field is focused first.
 _RUN_WORKER = """async ([worker, queries, given]) => {
+  document.querySelector('.md-search__input').focus();
   const index = given || await (await fetch('search/search_index.json')).json();
   const w = new Worker(worker);
   const ask = (msg) => new Promise(resolve => { w.onmessage = e => resolve(e.data); w.postMessage(msg); });
