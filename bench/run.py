@@ -150,8 +150,16 @@ def ccxt_shim(projects: list[Path]) -> Path:
             ids.update(yaml.safe_load(venue.read_text(encoding="utf-8"))["ccxt"])
     shutil.rmtree(SHIM, ignore_errors=True)
     (SHIM / "ccxt" / "base").mkdir(parents=True)
+    (SHIM / "ccxt" / "abstract").mkdir()
     (SHIM / "ccxt" / "__init__.py").write_text(f"exchanges = {sorted(ids)!r}\n", encoding="utf-8")
     shutil.copy2(real / "base" / "errors.py", SHIM / "ccxt" / "base" / "errors.py")
+    # The probe check reads each id's implicit-API methods from `ccxt/abstract/<id>.py`: a copy's id
+    # (`kraken0003`) gets its original's file, so the copies' probes are checked as the real ones are.
+    for ident in ids:
+        stem = re.sub(r"\d{4}$", "", ident)
+        original = real / "abstract" / f"{stem}.py"
+        if original.is_file():
+            shutil.copy2(original, SHIM / "ccxt" / "abstract" / f"{ident}.py")
     return SHIM
 
 

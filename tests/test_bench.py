@@ -53,3 +53,13 @@ def test_the_benchmark_builds_with_the_copys_code_not_the_originals(tmp_path) ->
         [sys.executable, "-c", "import venuekit; print(venuekit.__file__)"], env=env, capture_output=True, text=True
     )
     assert found.stdout.strip().startswith(str(project / "hooks")), found.stdout + found.stderr
+
+
+def test_a_synthetic_site_builds_with_its_copies_checked_as_the_real_venues_are(tmp_path) -> None:
+    # One copy of every real venue, probes included: the build checks each copy's CCXT id, its
+    # implicit-API methods and its error classes against the stand-in CCXT as it does the originals.
+    project = bench.make_project(len(ORIGINALS), tmp_path / "site")
+    bench.ccxt_shim([project])
+    result = bench.cold_build(project)
+    assert result["process"] > 0
+    assert len(list((project / "site" / "exchanges").glob("*-0000/index.html"))) == len(ORIGINALS)
