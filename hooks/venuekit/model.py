@@ -297,7 +297,7 @@ class Permission(Strict):
     """For permissions set by choosing an option (radio buttons), the option to choose."""
     capability: Capability | Annotated[list[Capability], Field(min_length=1)]
     """What the permission lets a key do, one value or a list (e.g. `[trade, cancel]`).
-    `withdraw` and `transfer` must be `forbidden` (or `cannot`, on an agent-wallet venue)."""
+    `withdraw` and `transfer` must be `forbidden` (or `cannot` or `limited`, on an agent-wallet venue)."""
     state: State
     """`required`: turn on; `optional`: the reader's choice; `off`: not needed, leave off;
     `forbidden`: never turn on (fund-moving permissions); `cannot`: the key can never do it, by the

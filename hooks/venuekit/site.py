@@ -55,6 +55,11 @@ class Site:
     """Only when loaded with `lenient`: the problems of the files left out, shown on the pages instead."""
     broken: dict[str, set[str]] = field(default_factory=dict)
 
+    @property
+    def current(self) -> list[Guide]:
+        """The guides of venues still open: the tables, comparisons and counts are of these."""
+        return [g for g in self.guides if not g.venue.retired]
+
 
 def letter_group(name: str) -> tuple[str, str]:
     """The range of initials, from LETTER_GROUPS, that lists a venue of this name."""
@@ -108,7 +113,7 @@ def load_platform(extra: dict[str, Any], config_name: str) -> Platform:
 def stale_guides(site: Site) -> list[tuple[Guide, int]]:
     """Guides verified longer ago than the platform allows, with their age in days, oldest first."""
     limit = site.platform.stale_after_days
-    aged = [(g, (site.today - g.venue.verified).days) for g in site.guides if not g.venue.retired]
+    aged = [(g, (site.today - g.venue.verified).days) for g in site.current]
     return sorted(((g, age) for g, age in aged if age > limit), key=lambda item: -item[1])
 
 
@@ -157,7 +162,7 @@ def build_pages(site: Site) -> list[Page]:
         pages.append(Page(guide.src_uri, content, _rel(site, site.root / guide.source_file)))
     index_edit = _rel(site, site.root / "templates" / "venue_index.md.j2")
     # Retired venues keep their pages and are listed apart; the tables and comparisons are of live ones.
-    current = [g for g in guides if not g.venue.retired]
+    current = site.current
     index = site.renderer.render(
         "venue_index.md.j2",
         guides=current,
@@ -246,7 +251,7 @@ def venue_table(site: Site) -> str:
     """The Markdown table of every venue that the home page shows, under how many of the exchanges
     CCXT certifies have a guide."""
     certified = ccxt_certified()
-    current = [g for g in site.guides if not g.venue.retired]
+    current = site.current
     covered = certified & {ident for g in current for ident in g.venue.ccxt}
     return site.renderer.render(
         "venue_table.md.j2",
