@@ -142,7 +142,7 @@ def mild_warning_in_the_never_box(p: Project) -> str:
 
 def cannot_on_a_key_form(p: Project) -> str:
     # `cannot` (nothing to turn on) belongs to an agent wallet's fixed powers, never to a key form's box.
-    p.edit(SPOT, "    capability: withdraw\n    state: forbidden", "    capability: withdraw\n    state: cannot")
+    _withdraw_state(p, "cannot")
     line = _line(p, SPOT, "state: cannot")
     return (
         f"{SPOT}:{line}: permissions[2].state: `cannot` says no key can ever do 'Withdraw', which only an agent "
@@ -151,7 +151,7 @@ def cannot_on_a_key_form(p: Project) -> str:
 
 
 def agent_wallet_naming_no_secret(p: Project) -> str:
-    p.edit(SPOT, "ccxt: [kraken]\n", "ccxt: [kraken]\naccess: agent-wallet\n")
+    _as_agent_wallet(p)
     return (
         f"{SPOT}:{_line(p, SPOT, 'name: Kraken Spot')}: never_share: an agent-wallet venue must name what the "
         "platform never receives: the main wallet's private key and its recovery phrase"
@@ -159,7 +159,7 @@ def agent_wallet_naming_no_secret(p: Project) -> str:
 
 
 def agent_wallet_without_its_address(p: Project) -> str:
-    p.edit(SPOT, "ccxt: [kraken]\n", "ccxt: [kraken]\naccess: agent-wallet\n")
+    _as_agent_wallet(p)
     return (
         f"{SPOT}:{_line(p, SPOT, 'credentials:')}: credentials: no credential maps to `ccxt: walletAddress`; an "
         "agent wallet is used with the main wallet's address (walletAddress)"
@@ -167,8 +167,8 @@ def agent_wallet_without_its_address(p: Project) -> str:
 
 
 def agent_wallet_withdraw_allowed(p: Project) -> str:
-    p.edit(SPOT, "ccxt: [kraken]\n", "ccxt: [kraken]\naccess: agent-wallet\n")
-    p.edit(SPOT, "    capability: withdraw\n    state: forbidden", "    capability: withdraw\n    state: required")
+    _as_agent_wallet(p)
+    _withdraw_state(p, "required")
     line = _withdraw_state_line(p)
     return (
         f"{SPOT}:{line}: permissions[2].state: 'Withdraw' can move funds out (withdraw) and must be `forbidden`, "
@@ -178,13 +178,21 @@ def agent_wallet_withdraw_allowed(p: Project) -> str:
 
 def limited_without_its_limit(p: Project) -> str:
     # "Limited" must say how far: the page shows that sentence instead of "never".
-    p.edit(SPOT, "ccxt: [kraken]\n", "ccxt: [kraken]\naccess: agent-wallet\n")
-    p.edit(SPOT, "    capability: withdraw\n    state: forbidden", "    capability: withdraw\n    state: limited")
+    _as_agent_wallet(p)
+    _withdraw_state(p, "limited")
     line = _line(p, SPOT, "  - label: Withdraw")
     return (
         f"{SPOT}:{line}: permissions[2].limit: 'Withdraw': a `limited` permission says how far it can move funds "
         "in `limit:`"
     )
+
+
+def _as_agent_wallet(p: Project) -> None:
+    p.edit(SPOT, "ccxt: [kraken]\n", "ccxt: [kraken]\naccess: agent-wallet\n")
+
+
+def _withdraw_state(p: Project, state: str) -> None:
+    p.edit(SPOT, "    capability: withdraw\n    state: forbidden", f"    capability: withdraw\n    state: {state}")
 
 
 def _withdraw_state_line(p: Project) -> int:
