@@ -20,7 +20,16 @@ from mkdocs.structure.pages import Page
 from venuekit.links import redirects
 from venuekit.sanitize import clean_html
 from venuekit.searchfix import patch_lunr
-from venuekit.site import Site, build_pages, help_files, load_site, problems_banner, stale_guides, venue_table
+from venuekit.site import (
+    Site,
+    build_pages,
+    help_files,
+    load_site,
+    problems_banner,
+    redirect_files,
+    stale_guides,
+    venue_table,
+)
 from venuekit.staging import Staging
 from venuekit.validate import VenueErrors
 from venuekit.yamlfile import paused_gc
@@ -121,7 +130,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
             file.edit_uri = page.edit_path
             files.append(file)
-        for name, content in help_files(_site, config.site_url or "").items():
+        for name, content in {
+            **help_files(_site, config.site_url or ""),
+            **redirect_files(_site, config.site_url or ""),
+        }.items():
             files.append(File.generated(config, name, content=content))
     return files
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -127,3 +128,27 @@ def test_a_removed_anchor_is_named_with_what_to_do(project: Project) -> None:
     assert project.build().returncode == 0
     why = resolve(project.site, "/exchanges/kraken-spot/#error-eapi-invalid-nonce")
     assert why == "/exchanges/kraken-spot/ has no element with id 'error-eapi-invalid-nonce'"
+
+
+# The refresh pages mkdocs-redirects writes: <meta http-equiv="refresh" content="0; url=../../exchanges/...">.
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
+
+
+def test_host_redirect_files_send_every_go_link_where_its_page_does(built: Project) -> None:
+    # For hosts that answer with a real 301: the same map as the refresh pages, line for line.
+    rules = [line.split() for line in (built.site / "_redirects").read_text(encoding="utf-8").splitlines()]
+    nginx = [line.rstrip(";").split() for line in (built.site / "redirects.nginx.map").read_text().splitlines()]
+    assert [rule[:2] for rule in rules] == nginx
+    assert all(rule[2] == "301" for rule in rules)
+    stubs = {
+        "/" + p.parent.relative_to(built.site).as_posix() + "/"
+        for p in built.site.rglob("index.html")
+        if REFRESH.search(p.read_text(encoding="utf-8"))
+    }
+    assert {source for source, _, _ in rules} == stubs
+    for source, target, _ in rules:
+        page = (built.site / source.strip("/") / "index.html").read_text(encoding="utf-8")
+        refresh, _, anchor = REFRESH.search(page).group(1).partition("#")
+        landed = posixpath.normpath(posixpath.join(source, refresh)) + "/" + (f"#{anchor}" if anchor else "")
+        assert landed == target, (source, refresh, target)
+    assert ["/go/kraken/permissions/", "/exchanges/kraken-spot/#permissions", "301"] in rules

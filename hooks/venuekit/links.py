@@ -304,6 +304,30 @@ def redirects(guides: list[Guide]) -> dict[str, str]:
     return found
 
 
+def host_redirects(redirect_map: dict[str, str], prefix: str = "/") -> list[tuple[str, str]]:
+    """The redirect map as (address, target) pairs from the site's root, for hosts that answer with
+    a real 301: `go/kraken.md` → `exchanges/kraken-spot.md#permissions` becomes
+    (`/go/kraken/`, `/exchanges/kraken-spot/#permissions`)."""
+
+    def address(src: str) -> str:
+        path, _, anchor = src.partition("#")
+        stem = path.removesuffix(".md")
+        stem = stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/"
+        return prefix + stem + (f"#{anchor}" if anchor else "")
+
+    return sorted((address(src), address(target)) for src, target in redirect_map.items())
+
+
+def netlify_redirects(pairs: list[tuple[str, str]]) -> str:
+    """`_redirects`, the format Netlify and Cloudflare Pages read: one `from to 301` rule a line."""
+    return "".join(f"{source} {target} 301\n" for source, target in pairs)
+
+
+def nginx_redirects(pairs: list[tuple[str, str]]) -> str:
+    """The body of an nginx `map $uri $key_guide_redirect { ... }` block: one `from to;` entry a line."""
+    return "".join(f"{source} {target};\n" for source, target in pairs)
+
+
 def published_links(index: HelpIndex, pages: list[str]) -> list[str]:
     """Every link the current data publishes: pages, guide sections and errors, and /go/ entry points."""
     links = set(pages)

@@ -10,13 +10,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 from pydantic import ValidationError
 
 from .ccxtids import ccxt_certified
 from .compare import index_rows, lifecycle_rows, permission_rows
-from .links import help_index, help_index_schema, index_json, published_links
+from .links import (
+    help_index,
+    help_index_schema,
+    host_redirects,
+    index_json,
+    netlify_redirects,
+    nginx_redirects,
+    published_links,
+    redirects,
+)
 from .model import SLUG_PATTERN, Platform, Requirement, Venue
 from .render import Guide, Renderer, make_guide
 from .validate import RESERVED_SLUGS, Problem, VenueErrors, read_venues
@@ -216,6 +226,13 @@ def help_files(site: Site, site_url: str) -> dict[str, str]:
         "help/index.json": index_json(index),
         "help/index.schema.json": json.dumps(help_index_schema(), indent=1) + "\n",
     }
+
+
+def redirect_files(site: Site, site_url: str) -> dict[str, str]:
+    """The /go/ and former-slug redirects as host configuration, for hosts that send a real 301
+    instead of the refresh pages: Netlify's and Cloudflare Pages' `_redirects`, and an nginx map."""
+    pairs = host_redirects(redirects(site.guides), urlparse(site_url).path or "/")
+    return {"_redirects": netlify_redirects(pairs), "redirects.nginx.map": nginx_redirects(pairs)}
 
 
 def site_links(site: Site, site_url: str) -> list[str]:
