@@ -421,6 +421,56 @@ def test_a_pasted_error_lands_on_its_entry(
     assert not visit.errors
 
 
+# What a reader types or pastes into the search dialog, and the entry its first result must be:
+# the pasted errors above, and the beginning of a message as a reader remembers it.
+SEARCHED = {
+    **PASTED,
+    "Invalid API-key": "exchanges/binance-spot/#error-2015",
+    "User or API Wallet": "exchanges/hyperliquid/#error-user-or-api-wallet-does-not-exist",
+}
+
+
+@pytest.mark.parametrize("reader", ["visit", "phone"])
+@pytest.mark.parametrize(("searched", "target"), SEARCHED.items(), ids=list(SEARCHED))
+def test_the_search_dialog_puts_an_errors_entry_first(
+    request: pytest.FixtureRequest, reader: str, searched: str, target: str
+) -> None:
+    visit: Visit = request.getfixturevalue(reader)
+    page = visit.open("exchanges/okx/")
+    OPEN_SEARCH["phone icon" if reader == "phone" else "slash"](page)
+    page.keyboard.type(searched)
+    first = page.locator(".md-search-result__item").first
+    expect(first.locator("a")).to_have_attribute("href", visit.base_url + target)
+    # Material's full-text results stay below it, and the keyboard reaches it first.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(visit.base_url + target)
+    expect(page.locator("#" + target.split("#")[1])).to_be_in_viewport()
+    assert not visit.errors
+
+
+def test_a_search_that_is_no_error_gets_no_error_result(visit: Visit) -> None:
+    page = visit.open("")
+    page.keyboard.press("/")
+    page.keyboard.type("kraken")
+    expect(page.locator(".md-search-result__item").first.locator("a").first).to_have_attribute(
+        "href", re.compile(re.escape(visit.base_url + "exchanges/kraken-spot/"))
+    )
+    expect(page.locator(".error-lookup-result")).to_have_count(0)
+
+
+def test_markup_typed_into_search_stays_text(visit: Visit) -> None:
+    page = visit.open("")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.keyboard.press("/")
+    page.keyboard.type('<img src=x onerror=alert(1)> {"msg":"<script>alert(2)</script>"}')
+    page.wait_for_timeout(1500)
+    assert not dialogs
+    assert page.locator(".md-search-result img, .md-search-result script").count() == 0
+    assert not visit.errors
+
+
 def test_the_box_on_a_guide_prefers_that_guides_venue(visit: Visit) -> None:
     page = visit.open("exchanges/binance-usdm-futures/")
     page.get_by_label("Paste the error").fill("-2015")

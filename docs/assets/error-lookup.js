@@ -1,9 +1,9 @@
 // "Paste your error": finds the troubleshooting entry for an exact error string or code, as the
 // platform shows it (alone, with the venue's name, or inside the JSON the venue sent), in the
-// errors the site publishes in help/index.json. No library; the index loads on the first keystroke.
+// errors the site publishes in help/index.json, in the box on the home page and each guide and as
+// the first result of the search dialog. No library; the index loads on the first keystroke.
 (function () {
   const forms = Array.from(document.querySelectorAll("form.error-lookup"));
-  if (!forms.length) return;
   const config = JSON.parse(document.getElementById("__config").textContent);
   const root = new URL(config.base.replace(/\/?$/, "/"), location.href);
   let loading = null;
@@ -107,6 +107,62 @@
       line.append(link);
       output.append(line);
     });
+  }
+
+  // The search dialog: a query that is an exact error (alone, with the venue's name, or in its JSON)
+  // gets its entries as the first results, above Material's full-text results, which it keeps; a
+  // query that begins an error message gets the messages it begins. At most three, best first.
+  const query = document.querySelector('form[name="search"] input');
+  const list = document.querySelector(".md-search-result__list");
+  if (query && list) {
+    let shown = [];
+    const place = () => {
+      if (shown.length && list.firstElementChild !== shown[0]) list.prepend(...shown);
+    };
+    // Material rebuilds the list on every query: put these back on top each time.
+    new MutationObserver(place).observe(list, { childList: true });
+    query.addEventListener("input", () => {
+      const text = query.value;
+      load().then((data) => {
+        if (query.value !== text) return;
+        const exact = text.trim() ? lookup(data, text, "") : [];
+        const hits = exact.length ? exact : byBeginning(data, text);
+        const kind = exact.length ? "Exact error" : "Error that starts so";
+        shown.forEach((item) => item.remove());
+        shown = hits.slice(0, 3).map((hit) => errorResult(hit, kind));
+        place();
+      });
+    });
+  }
+
+  // A query of eight or more characters that begins error messages ("Invalid API-key" for
+  // Binance's "Invalid API-key, IP, or permissions for action."): their entries, shortest first.
+  function byBeginning(data, text) {
+    const start = text.trim().toLowerCase();
+    if (start.length < 8) return [];
+    const messages = [...data.byError.keys()].filter((k) => k === k.toLowerCase() && k.startsWith(start));
+    messages.sort((a, b) => a.length - b.length);
+    return messages.flatMap((message) => lookup(data, data.byError.get(message)[0].error, ""));
+  }
+
+  function errorResult(hit, kind) {
+    const item = document.createElement("li");
+    item.className = "md-search-result__item error-lookup-result";
+    const link = document.createElement("a");
+    link.className = "md-search-result__link";
+    link.href = new URL(hit.entry.path, root).href;
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const title = document.createElement("h1");
+    const code = document.createElement("code");
+    code.textContent = hit.error;
+    title.append(code);
+    const where = document.createElement("p");
+    where.textContent = `${kind}: ${hit.venue.name}, Troubleshooting`;
+    article.append(title, where);
+    link.append(article);
+    item.append(link);
+    return item;
   }
 
   for (const form of forms) {
