@@ -449,6 +449,47 @@ def test_the_search_dialog_puts_an_errors_entry_first(
     assert not visit.errors
 
 
+# A label exactly as a venue's form (or its help article) shows it: the first result is that guide's
+# checklist, saying what to do with the box.
+LABELS = {
+    "Create & modify orders": ("exchanges/kraken-spot/#permissions", "turn on"),
+    "Withdraw Funds": ("exchanges/kraken-spot/#permissions", "never turn on"),
+    "Enable Withdrawals": ("exchanges/binance-spot/#permissions", "never turn on"),
+    "View Deposit/Withdrawal Details": ("exchanges/mexc-spot/#permissions", "turn on"),
+    "출금하기": ("exchanges/upbit/#permissions", "never turn on"),
+}
+
+
+@pytest.mark.parametrize(("label", "expected"), LABELS.items(), ids=list(LABELS))
+def test_a_permission_label_finds_the_guide_whose_form_has_it(visit: Visit, label: str, expected) -> None:
+    target, action = expected
+    page = visit.open("")
+    page.keyboard.press("/")
+    page.keyboard.type(label)
+    first = page.locator(".md-search-result__item").first
+    expect(first.locator("a")).to_have_attribute("href", visit.base_url + target)
+    expect(first).to_contain_text(f"({'✗' if 'never' in action else '✓'} {action})")
+
+
+# A concept ranks the guides where it applies: keys with a passphrase, venues with an IP whitelist.
+CONCEPTS = {
+    "passphrase": lambda v: v.passphrase,
+    "IP whitelist": lambda v: v.facts.ip_whitelist.value != "unavailable",
+}
+
+
+@pytest.mark.parametrize("concept", CONCEPTS)
+def test_a_concept_ranks_the_guides_where_it_applies(visit: Visit, concept: str) -> None:
+    guides = {f"exchanges/{v.slug}/" for v in VENUES if CONCEPTS[concept](v)}
+    page = visit.open("")
+    page.keyboard.press("/")
+    page.keyboard.type(concept)
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    first = [a.get_attribute("href") for a in page.locator(".md-search-result__item > a:first-child").all()[:4]]
+    paths = [href.removeprefix(visit.base_url).split("?")[0].split("#")[0] for href in first]
+    assert len(paths) == 4 and all(path in guides for path in paths), (concept, paths)
+
+
 def test_a_search_that_is_no_error_gets_no_error_result(visit: Visit) -> None:
     page = visit.open("")
     page.keyboard.press("/")

@@ -130,6 +130,7 @@
         const kind = exact.length ? "Exact error" : "Error that starts so";
         shown.forEach((item) => item.remove());
         shown = hits.slice(0, 3).map((hit) => errorResult(hit, kind));
+        if (!shown.length) shown = byLabel(data, text).slice(0, 3).map(labelResult);
         place();
       });
     });
@@ -145,7 +146,49 @@
     return messages.flatMap((message) => lookup(data, data.byError.get(message)[0].error, ""));
   }
 
+  // A query that is a permission's label on a venue's form (or its other name): that guide's
+  // checklist, with what to do with the box. Labels first, then other names.
+  const STATES = {
+    required: "✓ turn on",
+    optional: "◐ your choice",
+    off: "– leave off",
+    forbidden: "✗ never turn on",
+    cannot: "✗ the API wallet cannot",
+    limited: "⚠ limited",
+  };
+  function byLabel(data, text) {
+    const wanted = text.trim().toLowerCase();
+    if (wanted.length < 4) return [];
+    const found = [];
+    ["label", "names"].forEach((pass, rank) => {
+      for (const venue of data.venues) {
+        for (const row of venue.permissions || []) {
+          const names = pass === "label" ? [row.label] : row.names;
+          if (names.some((name) => name.toLowerCase() === wanted) && !found.some((f) => f.venue === venue)) {
+            found.push({ venue, row, rank });
+          }
+        }
+      }
+    });
+    // As for errors: by venue, as the index lists them, and a venue's main guide before its others.
+    const order = (f) => [
+      f.rank,
+      data.venues.findIndex((v) => v.venue === f.venue.venue),
+      Math.min(...f.venue.ccxt.map((id) => id.length)),
+    ];
+    return found.sort((a, b) => order(a).reduce((r, x, i) => r || x - order(b)[i], 0));
+  }
+
+  function labelResult({ venue, row }) {
+    const hit = { venue, error: row.label, entry: { path: venue.sections.permissions } };
+    return resultItem(hit, `Permission on ${venue.name}'s form (${STATES[row.state]})`);
+  }
+
   function errorResult(hit, kind) {
+    return resultItem(hit, `${kind}: ${hit.venue.name}, Troubleshooting`);
+  }
+
+  function resultItem(hit, description) {
     const item = document.createElement("li");
     item.className = "md-search-result__item error-lookup-result";
     const link = document.createElement("a");
@@ -158,7 +201,7 @@
     code.textContent = hit.error;
     title.append(code);
     const where = document.createElement("p");
-    where.textContent = `${kind}: ${hit.venue.name}, Troubleshooting`;
+    where.textContent = description;
     article.append(title, where);
     link.append(article);
     item.append(link);

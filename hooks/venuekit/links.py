@@ -121,6 +121,20 @@ class LifecycleRule(_Model):
     """The guide's section that explains it."""
 
 
+class PermissionEntry(_Model):
+    """One row of a guide's permission checklist, as the venue's form labels it."""
+
+    label: str
+    """The label exactly as the form shows it."""
+    names: list[str] = []
+    """Other names for it: the venue's help article's, API flags, older labels."""
+    state: str
+    """`required` (turn on), `optional`, `off`, `forbidden` (never turn on), `cannot` or `limited`
+    (an agent wallet's fixed powers)."""
+    capabilities: list[str]
+    """What it lets a key do: `read`, `trade`, `withdraw`, `transfer`, ..."""
+
+
 class RetiredEntry(_Model):
     """A venue that closed: its guide is a notice, and every address it published lands on it."""
 
@@ -173,6 +187,8 @@ class VenueEntry(_Model):
     can refuse a pasted value that looks like one, e.g. a seed phrase."""
     retired: RetiredEntry | None = None
     """Set when the venue closed (since format 3); the guide is then a notice."""
+    permissions: list[PermissionEntry] = []
+    """The guide's permission checklist, row by row (since format 3), at `sections.permissions`."""
 
 
 class HelpIndex(_Model):
@@ -238,6 +254,15 @@ def help_index(guides: list[Guide], site_url: str, checks: list[PlatformCheck] |
                 credentials=[c.ccxt.value for c in v.credentials],
                 never_share=[s.label for s in v.never_share],
                 retired=_retired_entry(v),
+                permissions=[
+                    PermissionEntry(
+                        label=p.label,
+                        names=[*([p.article_label] if p.article_label else []), *p.aka],
+                        state=p.state.value,
+                        capabilities=sorted(c.value for c in p.capabilities),
+                    )
+                    for p in v.permissions
+                ],
             )
         )
     lookup = {
