@@ -25,6 +25,7 @@ from venuekit.site import (
     build_pages,
     help_files,
     load_site,
+    lookup_file,
     problems_banner,
     redirect_files,
     stale_guides,
@@ -130,10 +131,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
             file.edit_uri = page.edit_path
             files.append(file)
-        for name, content in {
-            **help_files(_site, config.site_url or ""),
-            **redirect_files(_site, config.site_url or ""),
-        }.items():
+        site_url = config.site_url or ""
+        made = {**help_files(_site, site_url), **redirect_files(_site, site_url), **lookup_file(_site)}
+        for name, content in made.items():
             files.append(File.generated(config, name, content=content))
     return files
 

@@ -152,3 +152,18 @@ def test_host_redirect_files_send_every_go_link_where_its_page_does(built: Proje
         landed = posixpath.normpath(posixpath.join(source, refresh)) + "/" + (f"#{anchor}" if anchor else "")
         assert landed == target, (source, refresh, target)
     assert ["/go/kraken/permissions/", "/exchanges/kraken-spot/#permissions", "301"] in rules
+
+
+def test_the_pages_lookup_reads_the_help_index_cut_to_what_it_uses(built: Project, index: dict) -> None:
+    # The paste box and the search dialog load assets/error-lookup.json, not the whole help index.
+    lookup = json.loads((built.site / "assets" / "error-lookup.json").read_text(encoding="utf-8"))
+    assert [v["slug"] for v in lookup["venues"]] == [v["slug"] for v in index["venues"]]
+    for small, full in zip(lookup["venues"], index["venues"], strict=True):
+        assert small["errors"] == [{"errors": e["errors"], "path": e["path"]} for e in full["errors"]]
+        assert small["permissions"] == [
+            {"label": p["label"], "names": p["names"], "state": p["state"]} for p in full["permissions"]
+        ]
+        assert small["sections"] == {"permissions": full["sections"]["permissions"]}
+        assert (small["name"], small["venue"], small["ccxt"]) == (full["name"], full["venue"], full["ccxt"])
+    size = (built.site / "assets" / "error-lookup.json").stat().st_size
+    assert size < (built.site / "help" / "index.json").stat().st_size / 3

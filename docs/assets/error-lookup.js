@@ -1,7 +1,8 @@
 // "Paste your error": finds the troubleshooting entry for an exact error string or code, as the
 // platform shows it (alone, with the venue's name, or inside the JSON the venue sent), in the
-// errors the site publishes in help/index.json, in the box on the home page and each guide and as
-// the first result of the search dialog. No library; the index loads on the first keystroke.
+// errors the site publishes in help/index.json (read from assets/error-lookup.json, the same data cut
+// to what this script uses), in the box on the home page and each guide and as the first result of
+// the search dialog. No library; the data loads on the first keystroke.
 (function () {
   const forms = Array.from(document.querySelectorAll("form.error-lookup"));
   const config = JSON.parse(document.getElementById("__config").textContent);
@@ -9,7 +10,7 @@
   let loading = null;
 
   function load() {
-    loading ??= fetch(new URL("help/index.json", root))
+    loading ??= fetch(new URL("assets/error-lookup.json", root))
       .then((response) => response.json())
       .then((index) => {
         const byError = new Map();

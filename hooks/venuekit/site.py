@@ -228,6 +228,23 @@ def help_files(site: Site, site_url: str) -> dict[str, str]:
     }
 
 
+def lookup_file(site: Site) -> dict[str, str]:
+    """What the pages' error and label lookup reads (docs/assets/error-lookup.js): the help index's
+    venues cut to the fields it uses, a small part of the whole index's weight."""
+    index = help_index(site.guides, "", site.platform.checks)
+    keep = {
+        "slug": True,
+        "name": True,
+        "venue": True,
+        "ccxt": True,
+        "sections": {"permissions"},
+        "errors": {"__all__": {"errors", "path"}},
+        "permissions": {"__all__": {"label", "names", "state"}},
+    }
+    venues = [v.model_dump(include=keep) for v in index.venues]
+    return {"assets/error-lookup.json": json.dumps({"venues": venues}, ensure_ascii=False, separators=(",", ":"))}
+
+
 def redirect_files(site: Site, site_url: str) -> dict[str, str]:
     """The /go/ and former-slug redirects as host configuration, for hosts that send a real 301
     instead of the refresh pages: Netlify's and Cloudflare Pages' `_redirects`, and an nginx map."""
