@@ -416,6 +416,10 @@ def test_a_pasted_error_lands_on_its_entry(
     box.fill(pasted)
     expect(page.locator(".error-lookup-first")).to_have_attribute("href", visit.base_url + target)
     box.press("Enter")
+    _landed_on(visit, page, target)
+
+
+def _landed_on(visit: Visit, page: Page, target: str) -> None:
     expect(page).to_have_url(visit.base_url + target)
     expect(page.locator("#" + target.split("#")[1])).to_be_in_viewport()
     assert not visit.errors
@@ -444,9 +448,7 @@ def test_the_search_dialog_puts_an_errors_entry_first(
     # Material's full-text results stay below it, and the keyboard reaches it first.
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(visit.base_url + target)
-    expect(page.locator("#" + target.split("#")[1])).to_be_in_viewport()
-    assert not visit.errors
+    _landed_on(visit, page, target)
 
 
 # A label exactly as a venue's form (or its help article) shows it: the first result is that guide's
