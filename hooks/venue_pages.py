@@ -23,11 +23,9 @@ from venuekit.searchfix import patch_lunr
 from venuekit.site import (
     Site,
     build_pages,
-    help_files,
+    data_files,
     load_site,
-    lookup_file,
     problems_banner,
-    redirect_files,
     stale_guides,
     venue_table,
 )
@@ -131,9 +129,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
             file.edit_uri = page.edit_path
             files.append(file)
-        site_url = config.site_url or ""
-        made = {**help_files(_site, site_url), **redirect_files(_site, site_url), **lookup_file(_site)}
-        for name, content in made.items():
+        for name, content in data_files(_site, config.site_url or "").items():
             files.append(File.generated(config, name, content=content))
     return files
 

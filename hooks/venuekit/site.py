@@ -219,19 +219,16 @@ def problem_pages(site: Site, taken: set[str]) -> list[Page]:
     return pages
 
 
-def help_files(site: Site, site_url: str) -> dict[str, str]:
-    """The machine-readable files for the app: the help index and its JSON Schema."""
+# The app's files, published: their addresses are in the ledger and never change.
+HELP_FILES = ("help/index.json", "help/index.schema.json")
+
+
+def data_files(site: Site, site_url: str) -> dict[str, str]:
+    """Every file the build writes besides pages, from one help index: the app's index and its JSON
+    Schema, the pages' lookup (docs/assets/error-lookup.js reads it: the index cut to the fields it
+    uses), and the redirects as host configuration, for hosts that send a real 301 instead of the
+    refresh pages (Netlify's and Cloudflare Pages' `_redirects`, and an nginx map)."""
     index = help_index(site.guides, site_url, site.platform.checks)
-    return {
-        "help/index.json": index_json(index),
-        "help/index.schema.json": json.dumps(help_index_schema(), indent=1) + "\n",
-    }
-
-
-def lookup_file(site: Site) -> dict[str, str]:
-    """What the pages' error and label lookup reads (docs/assets/error-lookup.js): the help index's
-    venues cut to the fields it uses, a small part of the whole index's weight."""
-    index = help_index(site.guides, "", site.platform.checks)
     keep = {
         "slug": True,
         "name": True,
@@ -241,24 +238,21 @@ def lookup_file(site: Site) -> dict[str, str]:
         "errors": {"__all__": {"errors", "path"}},
         "permissions": {"__all__": {"label", "names", "state"}},
     }
-    venues = [v.model_dump(include=keep) for v in index.venues]
-    return {"assets/error-lookup.json": json.dumps({"venues": venues}, ensure_ascii=False, separators=(",", ":"))}
-
-
-def redirect_files(site: Site, site_url: str) -> dict[str, str]:
-    """The /go/ and former-slug redirects as host configuration, for hosts that send a real 301
-    instead of the refresh pages: Netlify's and Cloudflare Pages' `_redirects`, and an nginx map."""
+    lookup = {"venues": [v.model_dump(include=keep) for v in index.venues]}
     pairs = host_redirects(redirects(site.guides), urlparse(site_url).path or "/")
-    return {"_redirects": netlify_redirects(pairs), "redirects.nginx.map": nginx_redirects(pairs)}
+    files = dict(zip(HELP_FILES, (index_json(index), json.dumps(help_index_schema(), indent=1) + "\n"), strict=True))
+    return files | {
+        "assets/error-lookup.json": json.dumps(lookup, ensure_ascii=False, separators=(",", ":")),
+        "_redirects": netlify_redirects(pairs),
+        "redirects.nginx.map": nginx_redirects(pairs),
+    }
 
 
 def site_links(site: Site, site_url: str) -> list[str]:
     """Every link the site publishes from the current data and docs/, relative to the site's root."""
     pages = [_url(p.src_uri) for p in build_pages(site)]
     pages += [_url(p.relative_to(site.docs_dir).as_posix()) for p in site.docs_dir.rglob("*.md")]
-    return published_links(
-        help_index(site.guides, site_url, site.platform.checks), [*pages, *help_files(site, site_url)]
-    )
+    return published_links(help_index(site.guides, site_url, site.platform.checks), [*pages, *HELP_FILES])
 
 
 def _url(src_uri: str) -> str:

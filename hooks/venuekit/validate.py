@@ -365,9 +365,9 @@ def _check_credentials(venue: Venue) -> list[tuple[Loc, str]]:
         for needed in ("apiKey", "secret"):
             if needed not in ccxt_fields and not (needed == "secret" and "privateKey" in ccxt_fields):
                 found.append((("credentials",), f"no credential maps to `ccxt: {needed}`; every key has one"))
-    secret = {skeleton(s.label): s.label for s in venue.never_share}
+    secrets = {skeleton(s.label) for s in venue.never_share}
     for i, credential in enumerate(venue.credentials):
-        if skeleton(credential.label) in secret:
+        if skeleton(credential.label) in secrets:
             found.append(
                 (
                     ("credentials", i, "label"),
