@@ -492,6 +492,16 @@ def test_a_concept_ranks_the_guides_where_it_applies(visit: Visit, concept: str)
     assert len(paths) == 4 and all(path in guides for path in paths), (concept, paths)
 
 
+def test_a_pasted_body_that_full_text_search_misses_still_counts_its_entries(visit: Visit) -> None:
+    page = visit.open("")
+    page.keyboard.press("/")
+    page.keyboard.type('{"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."}')
+    first = page.locator(".md-search-result__item").first
+    # The code comes with its message, and the count no longer says nothing matched.
+    expect(first.locator("h1")).to_have_text("-2015 Invalid API-key, IP, or permissions for action.")
+    expect(page.locator(".md-search-result__meta")).to_have_text("3 matching entries")
+
+
 def test_a_search_that_is_no_error_gets_no_error_result(visit: Visit) -> None:
     page = visit.open("")
     page.keyboard.press("/")

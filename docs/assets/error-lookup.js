@@ -115,10 +115,15 @@
   // query that begins an error message gets the messages it begins. At most three, best first.
   const query = document.querySelector('form[name="search"] input');
   const list = document.querySelector(".md-search-result__list");
+  const meta = document.querySelector(".md-search-result__meta");
   if (query && list) {
     let shown = [];
     const place = () => {
       if (shown.length && list.firstElementChild !== shown[0]) list.prepend(...shown);
+      // Material says "No matching documents" when its own search found none: ours still match.
+      if (shown.length && meta && list.children.length === shown.length) {
+        meta.textContent = `${shown.length} matching ${shown.length === 1 ? "entry" : "entries"}`;
+      }
     };
     // Material rebuilds the list on every query: put these back on top each time.
     new MutationObserver(place).observe(list, { childList: true });
@@ -201,6 +206,13 @@
     const code = document.createElement("code");
     code.textContent = hit.error;
     title.append(code);
+    // A bare code comes with the message that names it in words, as the guide's heading shows it.
+    const words = /^-?\d+$/.test(hit.error) && (hit.entry.errors || []).find((e) => !/^-?\d+$/.test(e));
+    if (words) {
+      const message = document.createElement("code");
+      message.textContent = words;
+      title.append(" ", message);
+    }
     const where = document.createElement("p");
     where.textContent = description;
     article.append(title, where);
