@@ -6,18 +6,23 @@ The events come first; the work is done by the `venuekit` package beside this fi
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import os
 import sys
 from pathlib import Path
 
+import jinja2
+from mkdocs.commands.build import _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from venuekit.links import redirects
+from venuekit.rebuild import Manifest, Written, digest, remove_outputs, tree_digest, write_changed
+from venuekit.render import COMPILED
 from venuekit.sanitize import clean_html
 from venuekit.searchfix import patch_lunr
 from venuekit.site import (
@@ -26,6 +31,7 @@ from venuekit.site import (
     data_files,
     load_site,
     problems_banner,
+    redirect_pages,
     stale_guides,
     venue_table,
 )
@@ -47,6 +53,16 @@ _site: Site | None = None
 # `mkdocs build` writes into a staging folder, swapped in by on_shutdown only if the build passed.
 _staging: Staging | None = None
 _command = ""
+# A dirty build (`./dev serve`): only the pages whose inputs changed are rewritten (venuekit.rebuild).
+_dirty = False
+_manifest = Manifest()
+# This build's pages that MkDocs renders again: src_uri → the key they are written under.
+_rebuilt: dict[str, str] = {}
+# This build's pages, and the navigation titles the manifest had for them.
+_pages: dict[str, File] = {}
+_titles: dict[str, str] = {}
+# The search index entries of the pages this build keeps as they were.
+_kept_entries: list[dict] = []
 # Set for the whole `mkdocs serve` process, which calls on_startup only once, so that every rebuild
 # can read it. It holds the serving process's id, so neither a child process nor a hand-set
 # variable turns a build lenient.
@@ -54,11 +70,19 @@ PREVIEW = "VENUE_PAGES_PREVIEW"
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _command
+    global _command, _dirty
     # serve builds into its own temporary folder; a dirty build updates site/ in place by design.
     _command = "" if dirty else command
+    _dirty = dirty
     if command == "serve":
         os.environ[PREVIEW] = str(os.getpid())
+    if dirty:
+        # MkDocs warns that a dirty build may leave navigation stale; this hook rebuilds what it must.
+        logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
+
+
+def _no_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _reload_venuekit() -> None:
@@ -101,9 +125,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(err.report()) from None
     if _site.problems:
         print(f"ERROR   -  {VenueErrors(_site.problems).report()}", file=sys.stderr)
-    # The /go/ entry points and former slugs are redirects, written by mkdocs-redirects.
-    redirect_maps = config.plugins["redirects"].config["redirect_maps"]
-    redirect_maps.update(redirects(_site.guides))
     # The 404 page lists every guide, so a reader who followed a broken link still finds their venue.
     config.extra["guide_links"] = [(g.venue.name, g.url) for g in _site.guides]
     # The app-developer page includes the tested examples from docs/examples.
@@ -134,6 +155,59 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+@event_priority(-100)
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """In a dirty build, tells MkDocs which pages to render again: those whose key changed. The
+    others keep their output file, and their navigation title from the manifest."""
+    global _manifest, _kept_entries, _pages, _titles
+    _rebuilt.clear()
+    _kept_entries = []
+    if not _dirty:
+        return nav
+    site_dir = Path(config.site_dir)
+    _manifest = Manifest.read(site_dir)
+    _titles = {src: w.title for src, w in _manifest.pages.items()}
+    shared = _shared_key(nav, config)
+    pages = [f for f in files.documentation_pages() if f.page is not None]
+    _pages = {f.src_uri: f for f in pages}
+    for file in pages:
+        key = digest(shared, file.src_uri, _markdown_source(file), file.edit_uri or "")
+        written = _manifest.unchanged(file.src_uri, key, site_dir) if _manifest.shared == shared else None
+        if written is None:
+            _rebuilt[file.src_uri] = key
+            file.is_modified = _yes
+        else:
+            file.is_modified = _no
+            file.page.title = written.title
+    remove_outputs(site_dir, [w.dest for src, w in _manifest.pages.items() if src not in _pages])
+    _manifest.shared = shared
+    _manifest.pages = {src: w for src, w in _manifest.pages.items() if src not in _rebuilt}
+    # Material's search plugin keeps the last index in a dirty build; its entries for rebuilt or
+    # removed pages go, the rebuilt pages add theirs again.
+    search = config.plugins.get("material/search")
+    previous = getattr(search, "search_index_prev", None)
+    if previous is not None:
+        kept = {file.page.url for file in pages if file.src_uri not in _rebuilt}
+        _kept_entries = [e for e in previous.entries if e["location"].partition("#")[0] in kept]
+    return nav
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    # The theme's templates, compiled once per content for the whole serve (venuekit.render).
+    env.bytecode_cache = COMPILED
+    # Every page shows every page's title in its navigation: when a rebuilt page's title changed,
+    # the pages kept as they were are stale too, and are rendered again.
+    if _dirty and any(_titles.get(src) != _pages[src].page.title for src in _rebuilt):
+        for src, file in _pages.items():
+            if src not in _rebuilt:
+                _rebuilt[src] = _manifest.pages.pop(src).key
+                file.is_modified = _yes
+                _populate_page(file.page, config, files)
+    return env
+
+
+# Before other plugins', so that the search plugin writes the index with every kept page's entries.
+@event_priority(100)
 def on_post_build(config: MkDocsConfig) -> None:
     # Material's search worker carries a lunr bug that breaks every search starting with "a".
     workers = sorted(Path(config.site_dir, "assets", "javascripts", "workers").glob("search.*.min.js"))
@@ -144,8 +218,65 @@ def on_post_build(config: MkDocsConfig) -> None:
             worker.write_text(patch_lunr(worker.read_text(encoding="utf-8")), encoding="utf-8")
         except ValueError as err:
             raise PluginError(str(err)) from None
+    site_dir = Path(config.site_dir)
+    assert _site is not None
+    pages = redirect_pages(_site, config.site_url or "")
+    _manifest.redirects = write_changed(site_dir, pages, _manifest.redirects if _dirty else {})
+    if _dirty:
+        search = config.plugins.get("material/search")
+        if getattr(search, "search_index_prev", None) is not None:
+            search.search_index.entries[:0] = _kept_entries
+            search.search_index_prev = None
+        for src, key in _rebuilt.items():
+            file = _pages[src]
+            _manifest.pages[src] = Written(key, file.page.title or "", file.dest_uri)
+        _manifest.write(site_dir)
     if _staging is not None:
         _staging.finished = True
+
+
+def _yes() -> bool:
+    return True
+
+
+def _no() -> bool:
+    return False
+
+
+def _shared_key(nav: Navigation, config: MkDocsConfig) -> str:
+    """The hash of what every page is made of besides its own Markdown: the settings, the theme's
+    overrides, the snippets, this hook and venuekit, the problems banner and the navigation's shape."""
+    assert _site is not None
+    here = Path(__file__)
+    theme = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+    return digest(
+        Path(config.config_file_path).read_bytes(),
+        json.dumps(config.extra, sort_keys=True, default=str),
+        tree_digest([*theme, Path(config.docs_dir) / "examples", here, _PACKAGE]),
+        problems_banner(_site.problems) if _site.problems else "",
+        json.dumps(_nav_shape(nav.items)),
+    )
+
+
+def _nav_shape(items: list) -> list:
+    # Sections and links by title, pages by source: a page's own title is checked after rendering.
+    return [
+        [i.title, _nav_shape(i.children)]
+        if isinstance(i, Section)
+        else [i.title, i.url]
+        if isinstance(i, Link)
+        else i.file.src_uri
+        for i in items
+    ]
+
+
+def _markdown_source(file: File) -> bytes:
+    if file.generated_by:
+        return file.content_bytes
+    source = Path(file.abs_src_path or "").read_bytes()
+    if file.src_uri == "index.md" and _site is not None:
+        source += venue_table(_site).encode("utf-8")
+    return source
 
 
 def on_shutdown() -> None:

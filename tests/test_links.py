@@ -154,6 +154,24 @@ def test_host_redirect_files_send_every_go_link_where_its_page_does(built: Proje
     assert ["/go/kraken/permissions/", "/exchanges/kraken-spot/#permissions", "301"] in rules
 
 
+def test_with_host_redirects_no_forwarding_page_is_written_and_every_link_still_resolves(
+    built: Project, project: Project
+) -> None:
+    project.edit("mkdocs.yml", "    stale_after_days: 180\n", "    stale_after_days: 180\n    redirects: host\n")
+    assert project.build().returncode == 0
+    pages = sorted(p.relative_to(project.site) for p in project.site.rglob("*.html"))
+    assert not [p for p in pages if REFRESH.search((project.site / p).read_text(encoding="utf-8"))]
+    # The default build writes a forwarding page per /go/ address and former slug; these are all gone.
+    default = sorted(p.relative_to(built.site) for p in built.site.rglob("*.html"))
+    rules = (project.site / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert len(default) - len(pages) == len(rules) > 20 * len(list((ROOT / "exchanges").glob("*.yml")))
+    assert (project.site / "_redirects").read_text() == (built.site / "_redirects").read_text()
+    # Every published link, /go/ ones included, resolves as a host that follows `_redirects` serves it.
+    broken = [f"{link}: {why}" for link in read_ledger(LEDGER) if (why := resolve(project.site, link))]
+    assert not broken, "\n".join(broken[:10])
+    assert resolve(project.site, "/go/kraken/nothing-here/") == "no page at /go/kraken/nothing-here/"
+
+
 def test_the_pages_lookup_reads_the_help_index_cut_to_what_it_uses(built: Project, index: dict) -> None:
     # The paste box and the search dialog load assets/error-lookup.json, not the whole help index.
     lookup = json.loads((built.site / "assets" / "error-lookup.json").read_text(encoding="utf-8"))

@@ -1,12 +1,17 @@
-"""`./dev serve` rebuilds a guide when its venue file or a template is saved, and survives a broken file."""
+"""`./dev serve` rebuilds a guide when its venue file or a template is saved, and survives a broken file.
+
+It builds in MkDocs' dirty mode, rewriting only the pages whose inputs changed, so these tests also
+check that every page that depends on a saved file is fresh and no removed page is still served."""
 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
@@ -48,6 +53,7 @@ def served(project: Project) -> Iterator[tuple[Project, str]]:
         "-m",
         "mkdocs",
         "serve",
+        "--dirty",  # as ./dev serve runs it: a save rewrites only the pages whose inputs changed
         "-a",
         f"127.0.0.1:{port}",
         "-f",
@@ -145,3 +151,71 @@ def test_the_served_search_index_is_what_a_clean_build_makes(served: tuple[Proje
     served_docs = sorted(d["location"] for d in served_index["docs"])
     assert served_docs == sorted(d["location"] for d in built_index["docs"])
     assert len(served_docs) == len(set(served_docs)), "the served index holds a page twice"
+
+
+def _served_as_built(html: str, base: str) -> str:
+    # What serve adds to a page: its own address instead of site_url, and the live-reload script.
+    html = re.sub(r"<script>\s*var livereload = function.*?</script>", "", html, flags=re.S)
+    return html.replace(base, "https://keys.example.com/")
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_after_every_kind_of_save_each_served_page_is_what_a_clean_build_makes(served: tuple[Project, str]) -> None:
+    project, base = served
+    spot = base + "exchanges/kraken-spot/"
+    _wait_for(spot, "Kraken Futures needs a key of its own")
+    # A new verification date: the guide and the home page's table show it.
+    project.edit("exchanges/bitstamp.yml", "verified: 2026-12-04", "verified: 2026-12-01")
+    _wait_for(base, "1 Dec 2026")
+    # A rename: the letter-range page, the venue index, the comparisons, the home page's table, the
+    # help index and Kraken Futures' link to its sibling all show the name.
+    project.edit("exchanges/kraken-spot.yml", "name: Kraken Spot", "name: Kraken Spot Renamed")
+    _wait_for(base + "exchanges/g-l/", "Kraken Spot Renamed")
+    # A removed error entry: its anchor's /go/ pages go with it.
+    text = project.venue("kraken-spot").read_text(encoding="utf-8")
+    start = text.index('  - errors: ["EAPI:Invalid signature"]')
+    end = text.index('  - errors: ["EGeneral:Permission denied"]')
+    project.venue("kraken-spot").write_text(text[:start] + text[end:], encoding="utf-8")
+    _wait_for(base + "go/kraken/", "kraken-spot")
+    deadline = time.monotonic() + 30
+    while _status(base + "go/kraken/error-eapi-invalid-signature/") != 404 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    # A broken save and its fix.
+    project.edit("exchanges/kraken-spot.yml", "venue: Kraken\n", "venue: [Kraken\n")
+    _wait_for(base + "exchanges/kraken-futures/", "venue-problems", seconds=30)
+    project.edit("exchanges/kraken-spot.yml", "venue: [Kraken\n", "venue: Kraken\n")
+    # A template that every guide includes.
+    project.edit("templates/guide_parts.md.j2", "### Where keys are made", "### Where the keys live")
+    _wait_for(base + "exchanges/okx/", "Where the keys live")
+    # A venue file deleted: its page and its /go/ pages must not outlive it; then it comes back.
+    bitvavo = project.venue("bitvavo").read_text(encoding="utf-8")
+    project.venue("bitvavo").unlink()
+    deadline = time.monotonic() + 30
+    while _status(base + "exchanges/bitvavo/") != 404 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for gone in ("exchanges/bitvavo/", "go/bitvavo/", "go/bitvavo/permissions/"):
+        assert _status(base + gone) == 404, f"{gone} is still served after its venue file was deleted"
+    assert "Bitvavo" not in _get(base + "exchanges/a-f/")
+    project.venue("bitvavo").write_text(bitvavo, encoding="utf-8")
+    _wait_for(base + "exchanges/a-f/", "Bitvavo")
+
+    assert project.build().returncode == 0
+    built = sorted(p for p in project.site.rglob("*") if p.is_file() and p.suffix in {".html", ".json", ".map"})
+    assert len(built) > 500
+    stale = []
+    for path in built:
+        relative = path.relative_to(project.site).as_posix()
+        if relative in {"sitemap.xml", "search/search_index.json"}:
+            continue
+        url = base + relative.removesuffix("index.html")
+        if _served_as_built(_get(url), base) != path.read_text(encoding="utf-8"):
+            stale.append(relative)
+    assert not stale, f"{len(stale)} served files differ from a clean build: {stale[:10]}"
+    assert _status(base + "go/kraken/error-eapi-invalid-signature/") == 404, "a removed entry's /go/ page is served"

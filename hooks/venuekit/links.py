@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import html
 import json
+import posixpath
 import re
 from pathlib import Path
 from typing import Literal
@@ -348,6 +351,36 @@ def netlify_redirects(pairs: list[tuple[str, str]]) -> str:
     return "".join(f"{source} {target} 301\n" for source, target in pairs)
 
 
+# A redirect as a page: a refresh any static host serves, and a link for a reader whose browser
+# ignores it. The script carries an anchor the reader's address had (/go/kraken/#x) to the target.
+_REFRESH_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Redirecting…</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{url}">
+<script>var u={js},a=location.hash;location.replace(u+(a&&u.indexOf("#")<0?a:""))</script>
+<meta http-equiv="refresh" content="0; url={url}">
+</head>
+<body>This page moved to <a href="{url}">{url}</a>.</body>
+</html>
+"""
+
+
+def refresh_pages(pairs: list[tuple[str, str]], prefix: str = "/") -> dict[str, str]:
+    """The redirects as pages for any static host: output file → HTML, one page at each address of
+    `pairs` (from host_redirects with the same `prefix`), pointing at its target by a relative URL."""
+    pages = {}
+    for source, target in pairs:
+        path, _, anchor = target.partition("#")
+        relative = posixpath.relpath(path, source) + "/" + (f"#{anchor}" if anchor else "")
+        dest = source.removeprefix(prefix) + "index.html"
+        js = json.dumps(relative).replace("<", "\\u003c")
+        pages[dest] = _REFRESH_PAGE.format(url=html.escape(relative, quote=True), js=js)
+    return pages
+
+
 def nginx_redirects(pairs: list[tuple[str, str]]) -> str:
     """The body of an nginx `map $uri $key_guide_redirect { ... }` block: one `from to;` entry a line."""
     return "".join(f"{source} {target};\n" for source, target in pairs)
@@ -392,7 +425,13 @@ def resolve(site: Path, link: str) -> str | None:
     for _ in range(5):
         file = site / path / "index.html" if path == "" or path.endswith("/") else site / path
         if not file.is_file():
-            return f"no page at /{path}"
+            # No page: a host following `_redirects` (with `redirects: host`) answers it with a 301.
+            target = _host_rules(site).get(f"/{path}")
+            if target is None:
+                return f"no page at /{path}"
+            path, _, target_anchor = target.removeprefix("/").partition("#")
+            anchor = anchor or target_anchor
+            continue
         if file.suffix != ".html":
             return None if not anchor else f"/{path} is not a page and has no anchors"
         html = file.read_text(encoding="utf-8")
@@ -406,6 +445,20 @@ def resolve(site: Path, link: str) -> str | None:
         path = _normalise(base + target)
         anchor = anchor or target_anchor
     return f"{link} redirects in a loop"
+
+
+def _host_rules(site: Path) -> dict[str, str]:
+    rules = site / "_redirects"
+    if not rules.is_file():
+        return {}
+    stat = rules.stat()
+    return _read_rules(rules, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_rules(rules: Path, mtime: int, size: int) -> dict[str, str]:
+    # Keyed by the file's time and size too, so a rebuilt site's rules are read afresh.
+    return {line.split()[0]: line.split()[1] for line in rules.read_text(encoding="utf-8").splitlines() if line}
 
 
 def _normalise(path: str) -> str:

@@ -685,3 +685,7 @@ class Platform(Strict):
     """What the platform's client supports, e.g. `key_types: [hmac, ecdsa]`."""
     checks: list[PlatformCheck] = []
     """Failures on the platform's side, shown at the top of every guide's Troubleshooting."""
+    redirects: Literal["pages", "host"] = "pages"
+    """How the /go/ links and former addresses redirect. `pages`: a small refresh page at each
+    address, which any static host serves. `host`: no page at all, for a host that answers them with
+    real 301s from the `_redirects` file or the nginx map the build writes beside the site."""

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2.bccache import Bucket
 
 from .model import SECTIONS, Note, Permission, Platform, Probe, Step, Trouble, Venue
 from .validate import LoadedVenue, source_refs, trouble_id
@@ -111,6 +112,8 @@ class Guide:
     forbidden: tuple[Permission, ...]
     citations: dict[str, int]
     steps: tuple[PlannedStep, ...]
+    digest: str = ""
+    """The hash of the venue file's bytes (LoadedVenue.digest)."""
 
     def notes_at(self, place: str) -> list[Note]:
         """The venue's warnings the page says at one place: `never`, a step kind or `security`."""
@@ -180,12 +183,33 @@ def make_guide(loaded: LoadedVenue) -> Guide:
         forbidden=tuple(p for p in venue.permissions if p.moves_funds),
         citations={s.id: i for i, s in enumerate(venue.sources, start=1)},
         steps=plan_steps(venue),
+        digest=loaded.digest,
     )
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory, for a preview that rebuilds on every save. Jinja files each
+    under the template's name and checks the source's checksum when it loads one, so an edited
+    template is compiled afresh, never served stale."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
 
 
 def make_environment(templates: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates),
+        bytecode_cache=COMPILED,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -26,8 +26,10 @@ from .links import (
     nginx_redirects,
     published_links,
     redirects,
+    refresh_pages,
 )
 from .model import SLUG_PATTERN, Platform, Requirement, Venue
+from .rebuild import digest, tree_digest
 from .render import Guide, Renderer, make_guide
 from .validate import RESERVED_SLUGS, Problem, VenueErrors, read_venues
 
@@ -141,6 +143,14 @@ def third_party_labels(venue: Venue) -> list[tuple[str, str, list[str]]]:
     return [(f, label, refs) for f, label, refs in cited if all(publisher[r] != "venue" for r in refs)]
 
 
+# The last build's guides, as Markdown, by everything they are made of (see build_pages).
+_rendered: dict[str, str] = {}
+
+
+def _successor(guide: Guide) -> str:
+    return (guide.venue.retired.successor or "") if guide.venue.retired else ""
+
+
 def build_pages(site: Site) -> list[Page]:
     """Every generated page: a guide per venue, the venue index, the comparisons and the letter groups."""
     guides = site.guides
@@ -148,8 +158,18 @@ def build_pages(site: Site) -> list[Page]:
     stale = {g.venue.slug for g, _ in stale_guides(site)}
     guide_template = site.renderer.template("guide.md.j2")
     retired_template = site.renderer.template("guide_retired.md.j2")
+    shared = digest(tree_digest([site.root / "templates"]), site.platform.model_dump_json())
+    rendered: dict[str, str] = {}
     pages = []
     for guide in guides:
+        # A guide is made of its venue file, the files of the guides it links to and the templates:
+        # while none of them changes, a preview reuses the guide's Markdown from the last build.
+        linked = [by_slug[s] for s in (*(r.slug for r in guide.venue.related), _successor(guide)) if s in by_slug]
+        key = digest(shared, guide.digest, *(g.digest for g in linked), str(guide.venue.slug in stale))
+        if guide.digest and key in _rendered:
+            rendered[key] = _rendered[key]
+            pages.append(Page(guide.src_uri, rendered[key], _rel(site, site.root / guide.source_file)))
+            continue
         if retired := guide.venue.retired:
             content = retired_template.render(
                 platform=site.platform,
@@ -158,6 +178,7 @@ def build_pages(site: Site) -> list[Page]:
                 anchors=retired_anchors(guide, site.platform),
                 publishers=PUBLISHERS,
             )
+            rendered[key] = content
             pages.append(Page(guide.src_uri, content, _rel(site, site.root / guide.source_file)))
             continue
         related = [{"guide": by_slug[r.slug], "link": r} for r in guide.venue.related if r.slug in by_slug]
@@ -169,7 +190,10 @@ def build_pages(site: Site) -> list[Page]:
             rule_kinds=RULE_KINDS,
             publishers=PUBLISHERS,
         )
+        rendered[key] = content
         pages.append(Page(guide.src_uri, content, _rel(site, site.root / guide.source_file)))
+    _rendered.clear()
+    _rendered.update(rendered)
     index_edit = _rel(site, site.root / "templates" / "venue_index.md.j2")
     # Retired venues keep their pages and are listed apart; the tables and comparisons are of live ones.
     current = site.current
@@ -246,6 +270,15 @@ def data_files(site: Site, site_url: str) -> dict[str, str]:
         "_redirects": netlify_redirects(pairs),
         "redirects.nginx.map": nginx_redirects(pairs),
     }
+
+
+def redirect_pages(site: Site, site_url: str) -> dict[str, str]:
+    """The refresh page at each /go/ address and former slug (output file → HTML), unless the
+    platform's host answers them with real 301s (`redirects: host`)."""
+    if site.platform.redirects == "host":
+        return {}
+    prefix = urlparse(site_url).path or "/"
+    return refresh_pages(host_redirects(redirects(site.guides), prefix), prefix)
 
 
 def site_links(site: Site, site_url: str) -> list[str]:

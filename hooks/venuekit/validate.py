@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ class LoadedVenue:
     venue: Venue
     name: str
     """The file as errors and edit links name it, relative to the project: `exchanges/kraken-spot.yml`."""
+    digest: str = ""
+    """The hash of the file's bytes: a page made from this venue is rendered again only when it changes."""
 
 
 def venue_files(directory: Path) -> list[Path]:
@@ -92,6 +95,12 @@ def load_venues(directory: Path, root: Path | None = None, supports: Supports | 
     return result.venues
 
 
+# Each file's own check, by everything it reads: the file's name and bytes, the platform's client and
+# the day. A preview rebuilds on every save and checks again only the files whose bytes changed; the
+# checks across files run every time. Holds the last build's files only.
+_checked: dict[tuple[str, bytes, str, date], tuple[YamlDoc, Venue | None, list[Problem]]] = {}
+
+
 def read_venues(directory: Path, root: Path | None = None, supports: Supports | None = None) -> VenueLoad:
     """Every venue in `directory`, checked; a file with any problem is left out of `venues`. With
     `supports` (the platform's), a guide the platform's client cannot follow is a problem too."""
@@ -104,21 +113,29 @@ def _read_venues(directory: Path, root: Path, supports: Supports | None) -> Venu
     loaded: list[tuple[LoadedVenue, YamlDoc]] = []
     broken: dict[str, set[str]] = {}
     prefix = os.path.relpath(directory, root).replace(os.sep, "/") + "/"
+    checked: dict[tuple[str, bytes, str, date], tuple[YamlDoc, Venue | None, list[Problem]]] = {}
     for path in venue_files(directory):
         name = prefix + path.name
-        try:
-            doc = read_yaml(path)
-        except YamlProblem as err:
-            problems.append(Problem(name, err.line, err.field, err.message))
-            broken[name] = {path.stem, *_SLUG_LINE.findall(path.read_bytes().decode("utf-8", "replace"))}
-            continue
-        venue, found = check_venue(doc, name, supports=supports)
+        key = (name, path.read_bytes(), supports.model_dump_json() if supports else "", date.today())
+        if key in _checked:
+            doc, venue, found = checked[key] = _checked[key]
+        else:
+            try:
+                doc = read_yaml(path, key[1])
+            except YamlProblem as err:
+                problems.append(Problem(name, err.line, err.field, err.message))
+                broken[name] = {path.stem, *_SLUG_LINE.findall(key[1].decode("utf-8", "replace"))}
+                continue
+            venue, found = check_venue(doc, name, supports=supports)
+            checked[key] = (doc, venue, found)
         problems.extend(found)
         if found:
             slug = doc.data.get("slug") if isinstance(doc.data, dict) else None
             broken[name] = {path.stem, *([slug] if isinstance(slug, str) else [])}
         if venue is not None:
-            loaded.append((LoadedVenue(venue, name), doc))
+            loaded.append((LoadedVenue(venue, name, hashlib.sha256(key[1]).hexdigest()), doc))
+    _checked.clear()
+    _checked.update(checked)
     # The slugs of files that failed still count, so links to them are not blamed as well.
     declared = {lv.venue.slug for lv, _ in loaded}.union(*broken.values())
     across = _check_across(loaded, declared)

@@ -153,8 +153,9 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read_yaml(path: Path) -> YamlDoc:
-    raw = path.read_bytes()
+def read_yaml(path: Path, raw: bytes | None = None) -> YamlDoc:
+    """The venue file at `path`, parsed; from `raw`, its bytes as already read, when given."""
+    raw = path.read_bytes() if raw is None else raw
     if len(raw) > MAX_BYTES:
         raise YamlProblem(None, f"the file is {len(raw):,} bytes; a venue file may be at most {MAX_BYTES:,}")
     try:
