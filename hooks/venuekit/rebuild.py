@@ -72,7 +72,7 @@ class Manifest:
             "pages": {src: vars(w) for src, w in sorted(self.pages.items())},
             "redirects": dict(sorted(self.redirects.items())),
         }
-        (site_dir / MANIFEST).write_text(json.dumps(data, indent=0), encoding="utf-8")
+        (site_dir / MANIFEST).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
     def unchanged(self, src_uri: str, key: str, site_dir: Path) -> Written | None:
         """The page as last written, if its key is the same and its output file is still there."""

@@ -18,8 +18,14 @@ from confusable_homoglyphs import confusables
 _INVISIBLE = frozenset({"Cf", "Cc", "Co", "Cs", "Cn"})
 
 
+# In ASCII, the only such characters are the controls.
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def invisible_characters(text: str) -> list[str]:
     """The invisible or control characters in `text`, named as a maintainer can search for them."""
+    if text.isascii() and not _ASCII_CONTROL.search(text):
+        return []
     return [
         f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}"
         for c in text
