@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 
 from venuekit.links import redirects
 from venuekit.sanitize import clean_html
-from venuekit.searchfix import patch_lunr
+from venuekit.search import SearchError, index_site, install_worker
 from venuekit.site import (
     Site,
     build_pages,
@@ -135,15 +135,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    # Material's search worker carries a lunr bug that breaks every search starting with "a".
-    workers = sorted(Path(config.site_dir, "assets", "javascripts", "workers").glob("search.*.min.js"))
-    if not workers:
-        raise PluginError("Material's search worker was not found in the built site; check venuekit.searchfix")
-    for worker in workers:
-        try:
-            worker.write_text(patch_lunr(worker.read_text(encoding="utf-8")), encoding="utf-8")
-        except ValueError as err:
-            raise PluginError(str(err)) from None
+    # Search reads a Pagefind index of the built pages, through the site's worker in Material's dialog.
+    try:
+        install_worker(Path(config.site_dir))
+        index_site(Path(config.site_dir))
+    except SearchError as err:
+        raise PluginError(str(err)) from None
     if _staging is not None:
         _staging.finished = True
 
