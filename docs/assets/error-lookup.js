@@ -3,7 +3,7 @@
 // errors the site publishes in help/index.json, in the box on the home page and each guide and as
 // the first result of the search dialog. It reads the same data cut to what this script uses, in
 // shards (assets/error-lookup/, written by venuekit/lookup.py): a key's shard is a hash of its first
-// eight characters, so a query loads only the shards of its own words. No library.
+// three characters, so a query loads only the shards of its own words. No library.
 (function () {
   const forms = Array.from(document.querySelectorAll("form.error-lookup"));
   const config = JSON.parse(document.getElementById("__config").textContent);
@@ -17,10 +17,10 @@
 
   const fetchJSON = (url) => fetch(url).then((response) => response.json());
 
-  // FNV-1a over the code points of the key's first eight characters in lower case, as the build does.
+  // FNV-1a over the code points of the key's first three characters in lower case, as the build does.
   function shardOf(key, count) {
     let hash = 0x811c9dc5;
-    for (const char of [...key.toLowerCase()].slice(0, 8)) {
+    for (const char of [...key.toLowerCase()].slice(0, SHORTEST)) {
       hash = Math.imul(hash ^ char.codePointAt(0), 0x01000193) >>> 0;
     }
     return hash % count;

@@ -33,7 +33,7 @@ addEventListener("message", async ({ data: message }) => {
     const asked = ++latest;
     let data;
     try {
-      data = await answer(message.data);
+      data = await answer(message.data, () => asked !== latest);
     } catch (error) {
       console.warn(`Search failed for ${JSON.stringify(message.data)}`, error);
       data = { items: [] };
@@ -50,10 +50,13 @@ function words(query) {
     .filter(Boolean);
 }
 
-async function answer(query) {
+// The result for a query; none when a newer query came while Pagefind searched, so that the pages
+// of a query typed over are not downloaded.
+async function answer(query, stale) {
   const terms = Object.fromEntries(words(query).map((word) => [word, true]));
   if (!Object.keys(terms).length) return { items: [] };
   const found = await pagefind.search(query);
+  if (stale()) return null;
   const pages = await Promise.all(found.results.slice(0, SHOWN).map((result) => result.data()));
   const items = pages.map((page, i) => group(page, found.results[i].score, terms));
   const result = { items, total: found.results.length };

@@ -2,9 +2,10 @@
 the few that can hold what the reader typed, at 1,000 venues as at 10.
 
 Every error string, permission label and other name is a key. A key's shard is a hash of its first
-eight characters in lower case, so the script finds a key's shard from the key, and every message
-that a query of eight or more characters begins with from the query's own first eight characters.
-A troubleshooting entry or checklist row goes whole into the shard of each of its keys.
+three characters in lower case (no key is shorter), so the script finds a key's shard from the key,
+and every message a query begins with from the query's own first three characters: a reader typing a
+word loads one shard, whatever its length. A troubleshooting entry or checklist row goes whole into
+the shard of each of its keys.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from typing import Any
 FOLDER = "assets/error-lookup"
 # About this many bytes per shard: the shard count grows with the site, a shard's size does not.
 SHARD_BYTES = 4096
-PREFIX = 8
+PREFIX = 3
 
 
 def shard_of(key: str, count: int) -> int:
-    """FNV-1a over the code points of the key's first eight characters in lower case; error-lookup.js
+    """FNV-1a over the code points of the key's first three characters in lower case; error-lookup.js
     computes the same."""
     value = 0x811C9DC5
     for char in key.lower()[:PREFIX]:
