@@ -7,9 +7,9 @@ Markdown, with no hook and no redirects), so each repetition gives its own ratio
 min / median / max over the repetitions. Then, once per size: a profile of one build by where the
 time goes, the files written (real pages and redirect stubs apart), the size of every page that grows
 with the venue count, what a 390 px phone in Chromium (4x CPU slowdown) downloads on its first page
-and on its first search and how long the first result takes, and at 100 venues the time from saving
-a venue file or a template to the rebuilt page under `./dev serve`, with a profile of that rebuild.
-It writes bench/results.md.
+and on its first search and how long the first result takes, the search's files on disk and the time
+Pagefind takes to index the site, and at 100 venues the time from saving a venue file or a template
+to the rebuilt page under `./dev serve`, with a profile of that rebuild. It writes bench/results.md.
 """
 
 from __future__ import annotations
@@ -42,7 +42,13 @@ GROWING = {
     "home": "index.html",
     "venue index": "exchanges/index.html",
     "help index": "help/index.json",
-    "search index": "search/search_index.json",
+}
+# Search with Material's lunr, on main at 4f5ac12 (bench/results.md of that run): its index was one
+# file, downloaded whole on the first search.
+BEFORE = {
+    10: {"first search (KB)": 304, "index (KB)": 286},
+    100: {"first search (KB)": 2735, "index (KB)": 2578},
+    1000: {"first search (KB)": 27074, "index (KB)": 25483},
 }
 # Where a build's time goes, by the file a profiled function lives in.
 # The first bucket is the project's own: its code, its templates and the libraries only it calls.
@@ -76,6 +82,7 @@ class Result:
     serve: dict[str, list[float]] = field(default_factory=dict)
     rebuild: dict[str, float] = field(default_factory=dict)
     floors: dict[str, float] = field(default_factory=dict)
+    search: dict[str, float] = field(default_factory=dict)
 
 
 def make_project(count: int, target: Path | None = None) -> Path:
@@ -357,6 +364,36 @@ def floors(project: Path) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def search_files(site: Path) -> dict[str, float]:
+    """The search's files on disk: Pagefind's bundle and the error lookup's shards in all; the largest
+    file of data a query can fetch (an index chunk, a page's fragment, the meta file or a lookup
+    shard); and Pagefind's code (its script and wasm), the same at every size."""
+    bundle, lookup = site / "pagefind", site / "assets" / "error-lookup"
+    data = [*bundle.glob("index/*"), *bundle.glob("fragment/*"), *bundle.glob("*.pf_meta"), *lookup.glob("*.json")]
+    every = [p for p in bundle.rglob("*") if p.is_file()] + list(lookup.glob("*.json"))
+    return {
+        "on disk (KB)": sum(p.stat().st_size for p in every) / 1024,
+        "files": len(every),
+        "largest data file (KB)": max(p.stat().st_size for p in data) / 1024,
+        "code (KB)": sum((bundle / name).stat().st_size for name in ("pagefind.js", "wasm.en.pagefind")) / 1024,
+    }
+
+
+def index_time(project: Path) -> float:
+    """Seconds for the hook's one Pagefind call over the whole built site, as every build and every
+    rebuild under serve makes it."""
+    script = (
+        "import sys, time; from pathlib import Path; from venuekit.search import index_site; "
+        "started = time.perf_counter(); index_site(Path(sys.argv[1])); print(time.perf_counter() - started)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(project / "site")], env=build_env(project), capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"indexing {project} failed:\n{out.stderr[-2000:]}")
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def is_stub(path: Path) -> bool:
     return path.stat().st_size < 2000 and b'http-equiv="refresh"' in path.read_bytes()
 
@@ -576,6 +613,25 @@ def tables(results: list[Result]) -> list[str]:
                     f"| {r.venues} | {p['first page (KB)']:.0f} | {p['first search (KB)']:.0f} "
                     f"| {p['first result (s)']:.2f} |"
                 )
+    if any(r.search for r in results):
+        lines += [
+            "",
+            "Search before (Material's lunr, main at 4f5ac12) and after (Pagefind, with the error lookup in shards):",
+            "",
+            "| venues | first search before (KB) | first search after (KB) | index before (KB, one file) "
+            "| index after, on disk (KB) | files | largest data file a query fetches (KB) | Pagefind code (KB) "
+            "| indexing (s) |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for r in results:
+            before = BEFORE.get(r.venues, {})
+            was = [f"{before[k]:,}" if k in before else "–" for k in ("first search (KB)", "index (KB)")]
+            now = f"{r.phone['first search (KB)']:,.0f}" if r.phone else "–"
+            q = r.search
+            lines.append(
+                f"| {r.venues} | {was[0]} | {now} | {was[1]} | {q['on disk (KB)']:,.0f} | {q['files']:,.0f} "
+                f"| {q['largest data file (KB)']:.0f} | {q['code (KB)']:.0f} | {q['indexing (s)']:.2f} |"
+            )
     return lines
 
 
@@ -591,6 +647,10 @@ def goals(results: list[Result]) -> list[str]:
             f"at 10 (goal: at most 1.2×); the mean over all guides, a different mix of venues at each size, "
             f"{by[1000].guide_mean / by[10].guide_mean:.2f}×."
         )
+    searched = [r for r in results if r.phone and r.venues >= 100]
+    if searched:
+        sizes = " and ".join(f"{r.phone['first search (KB)']:.0f} KB at {r.venues:,}" for r in searched)
+        lines.append(f"- A reader's first search downloads {sizes} venues (goal: at most 300 KB).")
     if 100 in by:
         r = by[100]
         lines.append(
@@ -646,6 +706,12 @@ How each figure is taken:
 - **phone**: Debian's Chromium at 390 × 844 px with Chrome's CPU throttling at 4×, bytes of every
   response body on the home page's load, then bytes fetched between opening search and the first
   result for `binance`, and the time from typing to that result.
+- **search**: the first search's bytes are the phone's above; "before" is the same measurement on
+  main at 4f5ac12, with Material's lunr index. On disk: every file of Pagefind's bundle and of the
+  error lookup's shards; the largest data file is the biggest index chunk, page fragment, meta file
+  or lookup shard a query can fetch; Pagefind's code (script and wasm) is fetched once and is the same
+  at every size. **indexing**: the hook's one Pagefind call over the built site, timed on its own
+  (it is part of every build's hook events, and of every rebuild under serve).
 - **synthetic venues**: copies of the real files made by editing their text (every comment kept),
   round by round, each copy with its round's number in its slug, name and CCXT ids; `related`
   links point at the same round's copies. Builds import the copy's `hooks/`, never the original's.
@@ -689,6 +755,7 @@ def main() -> int:
         for _ in range(args.repeats if count == 100 else 1):
             r.profile = profile_buckets(projects[count])
             r.own.append(r.profile.pop("own"))
+        r.search = search_files(site) | {"indexing (s)": index_time(projects[count])}
         if not args.no_phone and shutil.which("chromium"):
             r.phone = phone_search(site, "binance")
         if count == 100 and not args.no_serve:

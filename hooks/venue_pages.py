@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from venuekit.rebuild import Manifest, Written, digest, remove_outputs, tree_digest, write_changed
 from venuekit.render import COMPILED
 from venuekit.sanitize import clean_html
-from venuekit.searchfix import patch_lunr
+from venuekit.search import SearchError, index_site, install_worker
 from venuekit.site import (
     Site,
     build_pages,
@@ -61,8 +61,6 @@ _rebuilt: dict[str, str] = {}
 # This build's pages, and the navigation titles the manifest had for them.
 _pages: dict[str, File] = {}
 _titles: dict[str, str] = {}
-# The search index entries of the pages this build keeps as they were.
-_kept_entries: list[dict] = []
 # Set for the whole `mkdocs serve` process, which calls on_startup only once, so that every rebuild
 # can read it. It holds the serving process's id, so neither a child process nor a hand-set
 # variable turns a build lenient.
@@ -159,9 +157,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     """In a dirty build, tells MkDocs which pages to render again: those whose key changed. The
     others keep their output file, and their navigation title from the manifest."""
-    global _manifest, _kept_entries, _pages, _titles
+    global _manifest, _pages, _titles
     _rebuilt.clear()
-    _kept_entries = []
     if not _dirty:
         return nav
     site_dir = Path(config.site_dir)
@@ -182,13 +179,6 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     remove_outputs(site_dir, [w.dest for src, w in _manifest.pages.items() if src not in _pages])
     _manifest.shared = shared
     _manifest.pages = {src: w for src, w in _manifest.pages.items() if src not in _rebuilt}
-    # Material's search plugin keeps the last index in a dirty build; its entries for rebuilt or
-    # removed pages go, the rebuilt pages add theirs again.
-    search = config.plugins.get("material/search")
-    previous = getattr(search, "search_index_prev", None)
-    if previous is not None:
-        kept = {file.page.url for file in pages if file.src_uri not in _rebuilt}
-        _kept_entries = [e for e in previous.entries if e["location"].partition("#")[0] in kept]
     return nav
 
 
@@ -206,31 +196,23 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
     return env
 
 
-# Before other plugins', so that the search plugin writes the index with every kept page's entries.
-@event_priority(100)
+# After the search plugin's, whose index install_worker cuts to its configuration.
 def on_post_build(config: MkDocsConfig) -> None:
-    # Material's search worker carries a lunr bug that breaks every search starting with "a".
-    workers = sorted(Path(config.site_dir, "assets", "javascripts", "workers").glob("search.*.min.js"))
-    if not workers:
-        raise PluginError("Material's search worker was not found in the built site; check venuekit.searchfix")
-    for worker in workers:
-        try:
-            worker.write_text(patch_lunr(worker.read_text(encoding="utf-8")), encoding="utf-8")
-        except ValueError as err:
-            raise PluginError(str(err)) from None
     site_dir = Path(config.site_dir)
     assert _site is not None
     pages = redirect_pages(_site, config.site_url or "")
     _manifest.redirects = write_changed(site_dir, pages, _manifest.redirects if _dirty else {})
     if _dirty:
-        search = config.plugins.get("material/search")
-        if getattr(search, "search_index_prev", None) is not None:
-            search.search_index.entries[:0] = _kept_entries
-            search.search_index_prev = None
         for src, key in _rebuilt.items():
             file = _pages[src]
             _manifest.pages[src] = Written(key, file.page.title or "", file.dest_uri)
         _manifest.write(site_dir)
+    # Search reads a Pagefind index of the built pages, through the site's worker in Material's dialog.
+    try:
+        install_worker(site_dir)
+        index_site(site_dir)
+    except SearchError as err:
+        raise PluginError(str(err)) from None
     if _staging is not None:
         _staging.finished = True
 

@@ -8,8 +8,8 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -236,7 +236,8 @@ def test_the_not_found_page_offers_search_and_every_guide(visit: Visit) -> None:
 
 
 def _search_requests(visit: Visit) -> list[str]:
-    return [u for u in visit.requests if "/search/search_index.json" in u or "/workers/search." in u]
+    searching = ("/search/search_index.json", "/workers/search.", "/pagefind/", "/assets/error-lookup/")
+    return [u for u in visit.requests if any(part in u for part in searching)]
 
 
 # Each way a reader opens search: a tap or click on the field, the / and s shortcuts, the icon on a phone.
@@ -258,7 +259,12 @@ def test_a_page_downloads_nothing_for_search_until_the_reader_opens_it(visit: Vi
     OPEN_SEARCH[how](page)
     page.keyboard.type("Deribit")
     expect(page.locator(".md-search-result__item").first).to_contain_text("Deribit")
-    assert len(_search_requests(reader)) == 2, _search_requests(reader)
+    # Then: Material's index (its config only), the worker, Pagefind's script, wasm, entry and meta
+    # files, the index chunk of the word and the text of at most ten pages shown; and the error
+    # lookup's manifest and the one shard of the word's first three letters.
+    sent = _search_requests(reader)
+    assert sum("/pagefind/fragment/" in u for u in sent) <= 10, sent
+    assert sum("/assets/error-lookup/" in u for u in sent) <= 2, sent
     assert not reader.errors, reader.errors
 
 
@@ -285,12 +291,12 @@ def test_search_for_an_exact_error_lands_on_its_entry(visit: Visit) -> None:
     expect(page.locator("#error-eapi-invalid-key")).to_be_in_viewport()
 
 
-# Runs Material's search worker on its own, as the search dialog does: set up with the site's index,
-# then one query per message. Returns the queries that found nothing. The page starts search only
-# when the reader reaches for it, so the search field is focused first.
-_RUN_WORKER = """async ([worker, queries, given]) => {
+# Runs the site's search worker on its own, as Material's dialog does: set up with the site's search
+# config, then one query per message. Returns the queries that found nothing. The page starts search
+# only when the reader reaches for it, so the search field is focused first.
+_RUN_WORKER = """async ([worker, queries]) => {
   document.querySelector('.md-search__input').focus();
-  const index = given || await (await fetch('search/search_index.json')).json();
+  const index = await (await fetch('search/search_index.json')).json();
   const w = new Worker(worker);
   const ask = (msg) => new Promise(resolve => { w.onmessage = e => resolve(e.data); w.postMessage(msg); });
   await ask({type: 0, data: {...index, options: {suggest: false}}});
@@ -304,68 +310,88 @@ _RUN_WORKER = """async ([worker, queries, given]) => {
 }"""
 
 
-def _search_terms(built: Project) -> tuple[str, set[str], set[str]]:
-    """The built worker's address, every term of the site's search index, and lunr's stop words."""
-    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
-    terms = set()
-    for doc in index["docs"]:
-        for word in separator.split(re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])):
-            if word.strip():
-                terms.add(word.strip().lower())
+class _Words(HTMLParser):
+    """The words of a page's main content, as a reader sees them: what the search plugin was told to
+    leave out (citation numbers, the paste box) is left out here too."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside <article>
+        self.skip: list[str] = []  # the open tags of an element left out
+        self.words: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        if tag == "article":
+            self.depth += 1
+        elif self.skip or "data-search-exclude" in names or "data-pagefind-ignore" in names:
+            if tag not in VOID:
+                self.skip.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip and self.skip[-1] == tag:
+            self.skip.pop()
+        elif tag == "article":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skip:
+            self.words.update(w.lower() for w in re.findall(r"\w+", data))
+
+
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+def _site_words(built: Project) -> set[str]:
+    """Every word in the main content of every page a reader can reach (not the redirect stubs)."""
+    words: set[str] = set()
+    for path in built.site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if 'class="md-content__inner' in html and path.name != "404.html":
+            parser = _Words()
+            parser.feed(html)
+            words |= parser.words
+    return words
+
+
+def _worker(built: Project) -> str:
+    """The address of the worker Material's dialog starts."""
     worker = next((built.site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-    stop_words = re.search(r"generateStopWordFilter\((\[[^]]*\])\)", worker.read_text(encoding="utf-8"))
-    assert stop_words, "lunr's stop-word list was not found in the worker"
-    return f"assets/javascripts/workers/{worker.name}", terms, set(json.loads(stop_words[1]))
+    return f"assets/javascripts/workers/{worker.name}"
 
 
-def test_search_answers_every_term_of_the_index_and_its_prefixes(visit: Visit, built: Project) -> None:
-    # A reader types a word letter by letter: every word the site contains, and each of its first
-    # three prefixes, must find something and raise nothing (lunr once failed on any query that
-    # started with "a", because "APIv2" and "APIv4" corrupted its token graph).
-    worker, terms, stop_words = _search_terms(built)
-    queries = terms | {t[:n] for t in terms for n in range(1, min(len(t), 4))}
-    # lunr drops stop words from the index, and reads + - ~ ^ * : \\ as query syntax.
-    findable = {t for t in terms if t not in stop_words}
-    expected = {q for q in queries if any(t.startswith(q) for t in findable) and not re.search(r"[-+~^*:\\<>]", q)}
+SNOWBALL_EXCEPTIONS = {"dying": "die", "lying": "lie", "tying": "tie"}
+
+
+def test_search_answers_every_word_of_the_site_and_its_prefixes(visit: Visit, built: Project) -> None:
+    # A reader types a word letter by letter: every word the site's pages contain, and each of its
+    # first three prefixes, must find something and raise nothing, in the real index.
+    words = _site_words(built)
+    queries = words | {w[:n] for w in words for n in range(1, min(len(w), 4))}
+    # Pagefind stems words with Snowball's English stemmer, whose exceptional forms replace letters
+    # (tying → tie): "tyi" is no prefix of anything indexed, and the reader finds it at "tying".
+    queries -= {
+        w[:n] for w, stem in SNOWBALL_EXCEPTIONS.items() for n in range(1, len(w)) if not stem.startswith(w[:n])
+    }
+    # A word no page contains finds nothing, so an empty answer is told apart from a found one.
+    absent = ["qzxwvk", "zzqqxx"]
     warnings: list[str] = []
     visit.page.on("console", lambda message: warnings.append(message.text))
     visit.open("")
-    empty = set(visit.page.evaluate(_RUN_WORKER, [worker, sorted(queries), None]))
-    assert not [w for w in warnings if "Invalid query" in w or "Error" in w], warnings[:3]
-    assert len(expected) > 2000
-    assert not (empty & expected), f"{len(empty & expected)} queries found nothing: {sorted(empty & expected)[:20]}"
+    empty = visit.page.evaluate(_RUN_WORKER, [_worker(built), [*sorted(queries), *absent]])
+    assert not visit.errors and not [w for w in warnings if "fail" in w.lower() or "error" in w.lower()], warnings[:3]
+    assert len(words) > 2000
+    assert [q for q in empty if q not in absent] == [], f"{len(empty) - 2} queries found nothing: {empty[:20]}"
+    assert [q for q in empty if q in absent] == absent
 
 
-@pytest.mark.parametrize("patched", [False, True], ids=["material's worker", "the site's worker"])
-def test_the_words_that_broke_lunr_break_only_the_unpatched_worker(visit: Visit, built: Project, patched: bool) -> None:
-    # The words of an earlier index that made every query starting with "a" fail. Material's own
-    # worker still fails on them (when a release fixes lunr, this says venuekit.searchfix can go);
-    # the site's patched worker answers.
-    import material
-
-    lines = (ROOT / "tests" / "search-trigger-terms.txt").read_text(encoding="utf-8").splitlines()
-    words = [line for line in lines if line and not line.startswith("# ")]
-    config = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
-    index = {"config": config, "docs": [{"location": "words/", "title": "Words", "text": " ".join(words)}]}
-    workers = built.site / "assets" / "javascripts" / "workers"
-    original = next((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
-    worker = next(workers.glob("search.*.min.js")).name if patched else "unpatched.min.js"
-    if not patched:
-        (workers / worker).write_bytes(original.read_bytes())
-    warnings: list[str] = []
-    visit.page.on("console", lambda message: warnings.append(message.text))
-    visit.open("")
-    try:
-        empty = visit.page.evaluate(_RUN_WORKER, [f"assets/javascripts/workers/{worker}", ["a", "api", "apiv2"], index])
-    finally:
-        if not patched:
-            (workers / worker).unlink()
-    if patched:
-        assert empty == [] and not warnings, warnings[:2]
-    else:
-        assert empty == ["a", "api", "apiv2"]
-        assert any("reading '_index'" in w for w in warnings)
+def test_the_search_index_holds_the_pages_and_not_the_stubs(built: Project) -> None:
+    # Pagefind indexes a page's main content only: redirect stubs have none, the 404 page leaves its
+    # list of every guide out, and every other page is in.
+    entry = json.loads((built.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    pages = [p for p in built.site.rglob("*.html") if 'class="md-content__inner' in p.read_text(encoding="utf-8")]
+    assert entry["languages"]["en"]["page_count"] == len(pages) - 1  # all but 404.html
+    assert (built.site / "404.html") in pages
 
 
 @pytest.mark.parametrize("query", ["-2015", "binance -2015"])
@@ -444,7 +470,8 @@ def test_the_search_dialog_puts_an_errors_entry_first(
     OPEN_SEARCH["phone icon" if reader == "phone" else "slash"](page)
     page.keyboard.type(searched)
     first = page.locator(".md-search-result__item").first
-    expect(first.locator("a")).to_have_attribute("href", visit.base_url + target)
+    # Full-text results may show first for a moment: the entry comes on top as soon as it is found.
+    expect(first.locator("a").first).to_have_attribute("href", visit.base_url + target)
     # Material's full-text results stay below it, and the keyboard reaches it first.
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
@@ -469,7 +496,8 @@ def test_a_permission_label_finds_the_guide_whose_form_has_it(visit: Visit, labe
     page.keyboard.press("/")
     page.keyboard.type(label)
     first = page.locator(".md-search-result__item").first
-    expect(first.locator("a")).to_have_attribute("href", visit.base_url + target)
+    # Full-text results may show first for a moment: the entry comes on top as soon as it is found.
+    expect(first.locator("a").first).to_have_attribute("href", visit.base_url + target)
     expect(first).to_contain_text(f"({'✗' if 'never' in action else '✓'} {action})")
 
 
@@ -628,3 +656,24 @@ def test_screenshots_of_a_guide(visit: Visit, phone: Visit, scheme: str, device:
     target = SCREENSHOTS / f"kraken-spot-{device}-{scheme}.png"
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_screenshots_of_the_search_dialog(visit: Visit, phone: Visit, scheme: str, device: str) -> None:
+    # Material's dialog, answered by the site's worker: for a person to look at, light and dark.
+    viewer = phone if device == "phone" else visit
+    page = viewer.open("exchanges/kraken-spot/")
+    if scheme == "dark":
+        page.evaluate("__md_set('__palette', {index: 1})")
+        page.reload()
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    OPEN_SEARCH["phone icon" if device == "phone" else "slash"](page)
+    page.keyboard.type("passphrase")
+    expect(page.locator(".md-search-result__item").first).to_contain_text("passphrase", ignore_case=True)
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    target = SCREENSHOTS / f"search-{device}-{scheme}.png"
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 10_000
+    assert not viewer.errors

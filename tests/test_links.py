@@ -15,6 +15,7 @@ import pytest
 
 from conftest import ROOT, Project
 from venuekit.links import REPAIR, read_ledger, resolve
+from venuekit.lookup import SHARD_BYTES, shard_of
 from venuekit.site import load_site, read_config, site_links
 
 LEDGER = ROOT / "published-links.txt"
@@ -173,15 +174,31 @@ def test_with_host_redirects_no_forwarding_page_is_written_and_every_link_still_
 
 
 def test_the_pages_lookup_reads_the_help_index_cut_to_what_it_uses(built: Project, index: dict) -> None:
-    # The paste box and the search dialog load assets/error-lookup.json, not the whole help index.
-    lookup = json.loads((built.site / "assets" / "error-lookup.json").read_text(encoding="utf-8"))
-    assert [v["slug"] for v in lookup["venues"]] == [v["slug"] for v in index["venues"]]
-    for small, full in zip(lookup["venues"], index["venues"], strict=True):
-        assert small["errors"] == [{"errors": e["errors"], "path": e["path"]} for e in full["errors"]]
-        assert small["permissions"] == [
-            {"label": p["label"], "names": p["names"], "state": p["state"]} for p in full["permissions"]
-        ]
-        assert small["sections"] == {"permissions": full["sections"]["permissions"]}
-        assert (small["name"], small["venue"], small["ccxt"]) == (full["name"], full["venue"], full["ccxt"])
-    size = (built.site / "assets" / "error-lookup.json").stat().st_size
-    assert size < (built.site / "help" / "index.json").stat().st_size / 3
+    # The paste box and the search dialog load shards of assets/error-lookup/, not the whole help
+    # index: together the shards hold every venue's errors and checklist rows, each in the shard its
+    # keys hash to, and a shard stays small however many venues there are.
+    folder = built.site / "assets" / "error-lookup"
+    count = json.loads((folder / "index.json").read_text(encoding="utf-8"))["shards"]
+    shards = [json.loads((folder / f"{n}.json").read_text(encoding="utf-8"))["venues"] for n in range(count)]
+    assert len(list(folder.glob("*.json"))) == count + 1
+    for order, full in enumerate(index["venues"]):
+        parts = {n: v for n, shard in enumerate(shards) for v in shard if v["order"] == order}
+        errors = [{"errors": e["errors"], "path": e["path"]} for e in full["errors"]]
+        rows = [{"label": p["label"], "names": p["names"], "state": p["state"]} for p in full["permissions"]]
+        for entry in errors:
+            for key in entry["errors"]:
+                assert entry in parts[shard_of(key, count)]["errors"], (full["slug"], key)
+        for row in rows:
+            for key in [row["label"], *row["names"]]:
+                assert row in parts[shard_of(key, count)]["permissions"], (full["slug"], key)
+        for part in parts.values():
+            assert all(e in errors for e in part["errors"]) and all(r in rows for r in part["permissions"])
+            assert part["sections"] == {"permissions": full["sections"]["permissions"]}
+            assert (part["slug"], part["name"], part["venue"], part["ccxt"]) == (
+                full["slug"],
+                full["name"],
+                full["venue"],
+                full["ccxt"],
+            )
+    largest = max((folder / f"{n}.json").stat().st_size for n in range(count))
+    assert largest < 4 * SHARD_BYTES

@@ -1,32 +1,73 @@
 // "Paste your error": finds the troubleshooting entry for an exact error string or code, as the
 // platform shows it (alone, with the venue's name, or inside the JSON the venue sent), in the
-// errors the site publishes in help/index.json (read from assets/error-lookup.json, the same data cut
-// to what this script uses), in the box on the home page and each guide and as the first result of
-// the search dialog. No library; the data loads on the first keystroke.
+// errors the site publishes in help/index.json, in the box on the home page and each guide and as
+// the first result of the search dialog. It reads the same data cut to what this script uses, in
+// shards (assets/error-lookup/, written by venuekit/lookup.py): a key's shard is a hash of its first
+// three characters, so a query loads only the shards of its own words. No library.
 (function () {
   const forms = Array.from(document.querySelectorAll("form.error-lookup"));
   const config = JSON.parse(document.getElementById("__config").textContent);
   const root = new URL(config.base.replace(/\/?$/, "/"), location.href);
-  let loading = null;
+  const folder = new URL("assets/error-lookup/", root);
+  // No key is shorter: an error code such as 401, a label such as NFT.
+  const SHORTEST = 3;
+  let manifest = null;
+  const shards = new Map();
+  const venues = new Map();
 
-  function load() {
-    loading ??= fetch(new URL("assets/error-lookup.json", root))
-      .then((response) => response.json())
-      .then((index) => {
-        const byError = new Map();
-        for (const venue of index.venues) {
-          for (const entry of venue.errors) {
-            for (const error of entry.errors) {
-              for (const key of [error, error.toLowerCase()]) {
-                if (!byError.has(key)) byError.set(key, []);
-                byError.get(key).push({ venue, entry, error });
-              }
-            }
+  const fetchJSON = (url) => fetch(url).then((response) => response.json());
+
+  // FNV-1a over the code points of the key's first three characters in lower case, as the build does.
+  function shardOf(key, count) {
+    let hash = 0x811c9dc5;
+    for (const char of [...key.toLowerCase()].slice(0, SHORTEST)) {
+      hash = Math.imul(hash ^ char.codePointAt(0), 0x01000193) >>> 0;
+    }
+    return hash % count;
+  }
+
+  // The lookup data for a text: every shard one of its candidates can be in, merged with those
+  // loaded before. A venue's entries come whole in each shard they belong to, once each here.
+  async function load(text) {
+    manifest ??= fetchJSON(new URL("index.json", folder));
+    const { shards: count } = await manifest;
+    const keys = [...candidates(text), text.trim().toLowerCase()].filter((key) => [...key].length >= SHORTEST);
+    const wanted = [...new Set(keys.map((key) => shardOf(key, count)))];
+    for (const number of wanted) {
+      if (!shards.has(number)) shards.set(number, fetchJSON(new URL(`${number}.json`, folder)).then(merge));
+    }
+    await Promise.all(wanted.map((number) => shards.get(number)));
+    return data();
+  }
+
+  function merge(shard) {
+    for (const part of shard.venues) {
+      const venue = venues.get(part.order) || { ...part, errors: [], permissions: [] };
+      venues.set(part.order, venue);
+      for (const entry of part.errors) {
+        if (!venue.errors.some((e) => e.path === entry.path)) venue.errors.push(entry);
+      }
+      for (const row of part.permissions) {
+        if (!venue.permissions.some((r) => r.label === row.label && r.state === row.state)) venue.permissions.push(row);
+      }
+    }
+  }
+
+  // Every error string of the shards loaded so far, as written and in lower case, with its entries.
+  function data() {
+    const byError = new Map();
+    const all = [...venues.values()].sort((a, b) => a.order - b.order);
+    for (const venue of all) {
+      for (const entry of venue.errors) {
+        for (const error of entry.errors) {
+          for (const key of [error, error.toLowerCase()]) {
+            if (!byError.has(key)) byError.set(key, []);
+            byError.get(key).push({ venue, entry, error });
           }
         }
-        return { venues: index.venues, byError };
-      });
-    return loading;
+      }
+    }
+    return { venues: all, byError };
   }
 
   // What in the pasted text could be the error: the whole text, every value of any JSON in it,
@@ -73,7 +114,7 @@
         found.set(hit.entry, seen);
       }
     });
-    const venueOrder = (h) => data.venues.findIndex((v) => v.venue === h.venue.venue);
+    const venueOrder = (h) => h.venue.rank;
     const mainFirst = (h) => Math.min(...h.venue.ccxt.map((id) => id.length));
     const key = ({ hit, score, order }) => [
       hit.venue.slug === prefer ? 0 : 1,
@@ -118,8 +159,16 @@
   const meta = document.querySelector(".md-search-result__meta");
   if (query && list) {
     let shown = [];
+    // The entry the keyboard is on: Material's results can arrive after it, and rebuilding the list
+    // takes these out and puts them back, which would drop the focus.
+    let focused = null;
+    list.addEventListener("focusin", ({ target }) => {
+      focused = shown.some((item) => item.contains(target)) ? target : null;
+    });
     const place = () => {
       if (shown.length && list.firstElementChild !== shown[0]) list.prepend(...shown);
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (focused && lost && shown.some((item) => item.contains(focused))) focused.focus();
       // Material says "No matching documents" when its own search found none: ours still match.
       if (shown.length && meta && list.children.length === shown.length) {
         meta.textContent = `${shown.length} matching ${shown.length === 1 ? "entry" : "entries"}`;
@@ -129,7 +178,7 @@
     new MutationObserver(place).observe(list, { childList: true });
     query.addEventListener("input", () => {
       const text = query.value;
-      load().then((data) => {
+      load(text).then((data) => {
         if (query.value !== text) return;
         const exact = text.trim() ? lookup(data, text, "") : [];
         const hits = exact.length ? exact : byBeginning(data, text);
@@ -179,7 +228,7 @@
     // As for errors: by venue, as the index lists them, and a venue's main guide before its others.
     const order = (f) => [
       f.rank,
-      data.venues.findIndex((v) => v.venue === f.venue.venue),
+      f.venue.rank,
       Math.min(...f.venue.ccxt.map((id) => id.length)),
     ];
     return found.sort((a, b) => order(a).reduce((r, x, i) => r || x - order(b)[i], 0));
@@ -227,7 +276,7 @@
     let hits = [];
     input.addEventListener("input", () => {
       const text = input.value;
-      load().then((data) => {
+      load(text).then((data) => {
         if (input.value !== text) return;
         hits = lookup(data, text, here);
         show(form, hits, text);
@@ -235,7 +284,7 @@
     });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      load().then((data) => {
+      load(input.value).then((data) => {
         hits = lookup(data, input.value, here);
         show(form, hits, input.value);
         if (hits.length) location.href = new URL(hits[0].entry.path, root).href;

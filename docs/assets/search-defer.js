@@ -1,8 +1,8 @@
-// Material starts its search worker and downloads the whole search index as every page loads, so a
-// reader who never searches still pays for it (megabytes at a hundred venues). This script runs in
-// the page head, before Material's bundle, and holds both until the reader first reaches for search:
-// focus on the search field (a tap, a click, or Material's / and s shortcuts, which focus it) or a
-// press on the search icon. Nothing else changes: the same worker, the same index, the same results.
+// Material starts its search worker and downloads its search index as every page loads, so a reader
+// who never searches would still pay for the worker and the Pagefind files it loads. This script
+// runs in the page head, before Material's bundle, and holds both until the reader first reaches for
+// search: focus on the search field (a tap, a click, or Material's / and s shortcuts, which focus it)
+// or a press on the search icon. Nothing else changes: the same worker, the same results.
 (() => {
   let open;
   const opened = new Promise((resolve) => {
@@ -40,6 +40,7 @@
             const copy = type === "error" ? new Event("error") : new MessageEvent(type, { data: event.data });
             this.dispatchEvent(copy);
             this[`on${type}`]?.(copy);
+            if (type === "message") count(event.data);
           });
         }
         for (const message of this.queue.splice(0)) this.worker.postMessage(message);
@@ -54,4 +55,14 @@
       this.queue.length = 0;
     }
   };
+
+  // The site's worker sends the ten best pages and how many matched in all (search-worker.js):
+  // Material counts the ten, so the count is put right once Material has shown them.
+  function count(message) {
+    const { items, total } = message?.type === 3 ? message.data : {};
+    const meta = document.querySelector(".md-search-result__meta");
+    if (meta && items && total > items.length) {
+      meta.textContent = `${total} matching documents, the best ${items.length} shown`;
+    }
+  }
 })();

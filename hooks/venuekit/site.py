@@ -28,6 +28,7 @@ from .links import (
     redirects,
     refresh_pages,
 )
+from .lookup import lookup_files
 from .model import SLUG_PATTERN, Platform, Requirement, Venue
 from .rebuild import digest, tree_digest
 from .render import Guide, Renderer, make_guide
@@ -250,7 +251,7 @@ HELP_FILES = ("help/index.json", "help/index.schema.json")
 def data_files(site: Site, site_url: str) -> dict[str, str]:
     """Every file the build writes besides pages, from one help index: the app's index and its JSON
     Schema, the pages' lookup (docs/assets/error-lookup.js reads it: the index cut to the fields it
-    uses), and the redirects as host configuration, for hosts that send a real 301 instead of the
+    uses, in shards), and the redirects as host configuration, for hosts that send a real 301 instead of the
     refresh pages (Netlify's and Cloudflare Pages' `_redirects`, and an nginx map)."""
     index = help_index(site.guides, site_url, site.platform.checks)
     keep = {
@@ -262,14 +263,11 @@ def data_files(site: Site, site_url: str) -> dict[str, str]:
         "errors": {"__all__": {"errors", "path"}},
         "permissions": {"__all__": {"label", "names", "state"}},
     }
-    lookup = {"venues": [v.model_dump(include=keep) for v in index.venues]}
+    lookup = [v.model_dump(include=keep) for v in index.venues]
     pairs = host_redirects(redirects(site.guides), urlparse(site_url).path or "/")
     files = dict(zip(HELP_FILES, (index_json(index), json.dumps(help_index_schema(), indent=1) + "\n"), strict=True))
-    return files | {
-        "assets/error-lookup.json": json.dumps(lookup, ensure_ascii=False, separators=(",", ":")),
-        "_redirects": netlify_redirects(pairs),
-        "redirects.nginx.map": nginx_redirects(pairs),
-    }
+    files |= lookup_files(lookup)
+    return files | {"_redirects": netlify_redirects(pairs), "redirects.nginx.map": nginx_redirects(pairs)}
 
 
 def redirect_pages(site: Site, site_url: str) -> dict[str, str]:
