@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 import jinja2
@@ -61,6 +62,8 @@ _rebuilt: dict[str, str] = {}
 # This build's pages, and the navigation titles the manifest had for them.
 _pages: dict[str, File] = {}
 _titles: dict[str, str] = {}
+# A preview's search index, made after the build that it indexes (see on_post_build).
+_indexing: threading.Thread | None = None
 # Set for the whole `mkdocs serve` process, which calls on_startup only once, so that every rebuild
 # can read it. It holds the serving process's id, so neither a child process nor a hand-set
 # variable turns a build lenient.
@@ -109,6 +112,7 @@ def _reload_venuekit() -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site, _staging
+    _finish_indexing()
     _reload_venuekit()
     if _command == "build":
         _staging = Staging(Path(config.site_dir), strict=bool(config.strict))
@@ -210,9 +214,13 @@ def on_post_build(config: MkDocsConfig) -> None:
     # Search reads a Pagefind index of the built pages, through the site's worker in Material's dialog.
     try:
         install_worker(site_dir)
-        index_site(site_dir)
+        if not _dirty:
+            index_site(site_dir)
     except SearchError as err:
         raise PluginError(str(err)) from None
+    if _dirty:
+        # A preview serves the rebuilt pages at once; their search index follows about a second later.
+        _start_indexing(site_dir)
     if _staging is not None:
         _staging.finished = True
 
@@ -261,7 +269,28 @@ def _markdown_source(file: File) -> bytes:
     return source
 
 
+def _start_indexing(site_dir: Path) -> None:
+    global _indexing
+    _finish_indexing()
+    _indexing = threading.Thread(target=_index_or_report, args=(site_dir,), daemon=True)
+    _indexing.start()
+
+
+def _index_or_report(site_dir: Path) -> None:
+    try:
+        index_site(site_dir)
+    except SearchError as err:
+        print(f"ERROR   -  {err}", file=sys.stderr)
+
+
+def _finish_indexing() -> None:
+    # A build never writes pages while Pagefind reads them: it waits for the last index first.
+    if _indexing is not None:
+        _indexing.join()
+
+
 def on_shutdown() -> None:
+    _finish_indexing()
     global _staging
     if _staging is not None:
         logging.getLogger("mkdocs").removeHandler(_staging.warnings)

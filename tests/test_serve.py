@@ -5,7 +5,6 @@ check that every page that depends on a saved file is fresh and no removed page 
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import subprocess
@@ -146,10 +145,10 @@ def test_the_served_search_index_is_what_a_clean_build_makes(served: tuple[Proje
         _wait_for(url, marker)
         project.edit("exchanges/kraken-spot.yml", marker, "Kraken Futures needs a key of its own.")
         _wait_for(url, "Kraken Futures needs a key of its own")
-    served_entry = json.loads(_get(base + "pagefind/pagefind-entry.json"))
     assert project.build().returncode == 0
-    built_entry = json.loads((project.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert served_entry == built_entry
+    built_entry = (project.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    # A preview indexes after it serves the rebuilt pages: the index follows within seconds.
+    _wait_for(base + "pagefind/pagefind-entry.json", built_entry, seconds=30)
 
 
 def _served_as_built(html: str, base: str) -> str:
@@ -211,7 +210,8 @@ def test_after_every_kind_of_save_each_served_page_is_what_a_clean_build_makes(s
     stale = []
     for path in built:
         relative = path.relative_to(project.site).as_posix()
-        if relative in {"sitemap.xml", "search/search_index.json"}:
+        # The search index follows the pages by a moment; the test above checks it.
+        if relative == "sitemap.xml" or relative.startswith("pagefind/"):
             continue
         url = base + relative.removesuffix("index.html")
         if _served_as_built(_get(url), base) != path.read_text(encoding="utf-8"):

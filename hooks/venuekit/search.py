@@ -37,19 +37,27 @@ class SearchError(Exception):
 
 def index_site(site_dir: Path) -> None:
     """Indexes every page of the built site in `site_dir` with Pagefind, into `site_dir/pagefind/`.
-    One call on the whole folder, as `mkdocs serve` rebuilds it too."""
-    shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE]
+    One call on the whole folder, as `mkdocs serve` rebuilds it too. The new bundle is written beside
+    the old one and swapped in whole, so a preview's search never reads half of each."""
+    staged, old = site_dir / f"{BUNDLE}.new", site_dir / f"{BUNDLE}.old"
+    shutil.rmtree(staged, ignore_errors=True)
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", staged.name]
     command += ["--root-selector", ROOT_SELECTOR, "--force-language", "en", "--quiet"]
     for selector in IGNORED:
         command += ["--exclude-selectors", selector]
     result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (site_dir / BUNDLE / "pagefind-entry.json").exists():
+    if result.returncode != 0 or not (staged / "pagefind-entry.json").exists():
         output = (result.stderr or result.stdout).strip()
+        shutil.rmtree(staged, ignore_errors=True)
         raise SearchError(f"Pagefind could not index the site in {site_dir}: {output or 'no index written'}")
     for pattern in UNUSED:
-        for path in (site_dir / BUNDLE).glob(pattern):
+        for path in staged.glob(pattern):
             path.unlink()
+    shutil.rmtree(old, ignore_errors=True)
+    if (site_dir / BUNDLE).exists():
+        (site_dir / BUNDLE).rename(old)
+    staged.rename(site_dir / BUNDLE)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def install_worker(site_dir: Path) -> None:
