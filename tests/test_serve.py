@@ -165,6 +165,13 @@ def _status(url: str) -> int:
         return err.code
 
 
+def _wait_until_gone(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while _status(url) != 404:
+        assert time.monotonic() < deadline, f"{url} is still served {seconds} s after what made it was removed"
+        time.sleep(0.2)
+
+
 def test_after_every_kind_of_save_each_served_page_is_what_a_clean_build_makes(served: tuple[Project, str]) -> None:
     project, base = served
     spot = base + "exchanges/kraken-spot/"
@@ -181,10 +188,7 @@ def test_after_every_kind_of_save_each_served_page_is_what_a_clean_build_makes(s
     start = text.index('  - errors: ["EAPI:Invalid signature"]')
     end = text.index('  - errors: ["EGeneral:Permission denied"]')
     project.venue("kraken-spot").write_text(text[:start] + text[end:], encoding="utf-8")
-    _wait_for(base + "go/kraken/", "kraken-spot")
-    deadline = time.monotonic() + 30
-    while _status(base + "go/kraken/error-eapi-invalid-signature/") != 404 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    _wait_until_gone(base + "go/kraken/error-eapi-invalid-signature/")
     # A broken save and its fix.
     project.edit("exchanges/kraken-spot.yml", "venue: Kraken\n", "venue: [Kraken\n")
     _wait_for(base + "exchanges/kraken-futures/", "venue-problems", seconds=30)
@@ -195,11 +199,8 @@ def test_after_every_kind_of_save_each_served_page_is_what_a_clean_build_makes(s
     # A venue file deleted: its page and its /go/ pages must not outlive it; then it comes back.
     bitvavo = project.venue("bitvavo").read_text(encoding="utf-8")
     project.venue("bitvavo").unlink()
-    deadline = time.monotonic() + 30
-    while _status(base + "exchanges/bitvavo/") != 404 and time.monotonic() < deadline:
-        time.sleep(0.2)
     for gone in ("exchanges/bitvavo/", "go/bitvavo/", "go/bitvavo/permissions/"):
-        assert _status(base + gone) == 404, f"{gone} is still served after its venue file was deleted"
+        _wait_until_gone(base + gone)
     assert "Bitvavo" not in _get(base + "exchanges/a-f/")
     project.venue("bitvavo").write_text(bitvavo, encoding="utf-8")
     _wait_for(base + "exchanges/a-f/", "Bitvavo")
@@ -217,4 +218,4 @@ def test_after_every_kind_of_save_each_served_page_is_what_a_clean_build_makes(s
         if _served_as_built(_get(url), base) != path.read_text(encoding="utf-8"):
             stale.append(relative)
     assert not stale, f"{len(stale)} served files differ from a clean build: {stale[:10]}"
-    assert _status(base + "go/kraken/error-eapi-invalid-signature/") == 404, "a removed entry's /go/ page is served"
+    assert _status(base + "go/kraken/error-eapi-invalid-signature/") == 404, "a removed entry's /go/ page came back"
