@@ -643,6 +643,33 @@ def test_no_serious_accessibility_violation(visit: Visit, kind: str, scheme: str
     assert not serious, f"{kind} page, {scheme}:\n" + "\n".join(serious)
 
 
+# Material's own colours for the result count and the marked words fail axe's contrast check, in both
+# schemes; main's lunr dialog fails the same way. Changing them changes Material's look: left to a
+# decision, and strict, so that this says when a fix lands.
+@pytest.mark.xfail(strict=True, reason="Material 9.8.1's search result colours (meta, mark) fail color-contrast")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_dialog_with_results_has_no_serious_accessibility_violation(visit: Visit, scheme: str) -> None:
+    # The dialog with the site's worker's results in it (marks, "more on this page") and the error
+    # lookup's entries on top.
+    page = visit.open("")
+    if scheme == "dark":
+        page.evaluate("__md_set('__palette', {index: 1})")
+        page.reload()
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    page.keyboard.press("/")
+    page.keyboard.type("Invalid API-key")
+    expect(page.locator(".md-search-result__item.error-lookup-result").first).to_be_visible()
+    expect(page.locator(".md-search-result__item:not(.error-lookup-result) mark").first).to_be_visible()
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document.querySelector('.md-search'), {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"search dialog, {scheme}:\n" + "\n".join(serious)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_screenshots_of_a_guide(visit: Visit, phone: Visit, scheme: str, device: str) -> None:

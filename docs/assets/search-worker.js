@@ -57,10 +57,17 @@ async function answer(query, stale) {
   if (!Object.keys(terms).length) return { items: [] };
   const found = await pagefind.search(query);
   if (stale()) return null;
-  const pages = await Promise.all(found.results.slice(0, SHOWN).map((result) => result.data()));
-  const items = pages.map((page, i) => group(page, found.results[i].score, terms));
+  const results = found.results.slice(0, SHOWN);
+  const pages = await Promise.all(results.map((result) => result.data()));
+  // A CCXT id typed in full puts its guide first (kraken: Kraken Spot, not Kraken Futures); the
+  // guide names its ids in Pagefind's meta (templates/guide.md.j2).
+  const named = (page) => (page.meta.ccxt || "").split(/[\s,]+/).some((id) => id.toLowerCase() in terms);
+  const order = pages.map((page, i) => i).sort((a, b) => named(pages[b]) - named(pages[a]) || a - b);
+  // Material's Enter opens the result with the highest score: a named guide gets the best one.
+  const best = Math.max(0, ...results.map((result) => result.score));
+  const items = order.map((i) => group(pages[i], named(pages[i]) ? best : results[i].score, terms));
   const result = { items, total: found.results.length };
-  if (suggest) result.suggest = completion(query, pages[0]);
+  if (suggest) result.suggest = completion(query, pages[order[0]]);
   return result;
 }
 
