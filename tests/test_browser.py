@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from conftest import ROOT, Project
 from venuekit.model import Platform
 from venuekit.render import SECTIONS
-from venuekit.site import read_extra
+from venuekit.site import data_files, load_site, read_extra
 from venuekit.validate import load_venues
 
 pytestmark = pytest.mark.browser
@@ -42,12 +42,48 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def base_url(built: Project) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(built.site))
+    yield from _serve(str(built.site))
+
+
+def _serve(directory: str) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=directory)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def crowded_url(built: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site with its error lookup split as a site of a thousand venues needs it: every group of
+    keys larger than a few hundred bytes filed under longer prefixes, on the real entries."""
+    import venuekit.lookup
+
+    site = tmp_path_factory.mktemp("crowded") / "site"
+    shutil.copytree(built.site, site)
+    config = built.root / "mkdocs.yml"
+    real = venuekit.lookup.GROUP_BYTES
+    venuekit.lookup.GROUP_BYTES = 300
+    try:
+        files = data_files(load_site(config, built.root / "docs", read_extra(config)), "https://keys.example.com/")
+    finally:
+        venuekit.lookup.GROUP_BYTES = real
+    shutil.rmtree(site / "assets" / "error-lookup")
+    for name, content in files.items():
+        if name.startswith("assets/error-lookup/"):
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_text(content, encoding="utf-8")
+    split = json.loads((site / "assets" / "error-lookup" / "index.json").read_text(encoding="utf-8"))["split"]
+    assert len(split) > 20 and any(n > 10 for n, _ in split.values()), "the lookup was not split deep enough"
+    yield from _serve(str(site))
+
+
+@pytest.fixture
+def crowded(browser: Browser, crowded_url: str) -> Iterator[Visit]:
+    visit = Visit(browser, crowded_url)
+    yield visit
+    visit.close()
 
 
 @pytest.fixture(scope="session")
@@ -431,7 +467,7 @@ PASTED = {
 }
 
 
-@pytest.mark.parametrize("reader", ["visit", "phone"])
+@pytest.mark.parametrize("reader", ["visit", "phone", "crowded"])
 @pytest.mark.parametrize(("pasted", "target"), PASTED.items(), ids=list(PASTED))
 def test_a_pasted_error_lands_on_its_entry(
     request: pytest.FixtureRequest, reader: str, pasted: str, target: str
@@ -460,7 +496,8 @@ SEARCHED = {
 }
 
 
-@pytest.mark.parametrize("reader", ["visit", "phone"])
+# "crowded": the same site with its lookup split by long prefixes, as a thousand venues split it.
+@pytest.mark.parametrize("reader", ["visit", "phone", "crowded"])
 @pytest.mark.parametrize(("searched", "target"), SEARCHED.items(), ids=list(SEARCHED))
 def test_the_search_dialog_puts_an_errors_entry_first(
     request: pytest.FixtureRequest, reader: str, searched: str, target: str

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, Project
 from venuekit.links import REPAIR, read_ledger, resolve
-from venuekit.lookup import SHARD_BYTES, shard_of
+from venuekit.lookup import SHARD_BYTES, lookup_files, prefix_of, shard_of
 from venuekit.site import load_site, read_config, site_links
 
 LEDGER = ROOT / "published-links.txt"
@@ -178,7 +178,8 @@ def test_the_pages_lookup_reads_the_help_index_cut_to_what_it_uses(built: Projec
     # index: together the shards hold every venue's errors and checklist rows, each in the shard its
     # keys hash to, and a shard stays small however many venues there are.
     folder = built.site / "assets" / "error-lookup"
-    count = json.loads((folder / "index.json").read_text(encoding="utf-8"))["shards"]
+    manifest = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    count, split = manifest["shards"], {p: tuple(v) for p, v in manifest["split"].items()}
     shards = [json.loads((folder / f"{n}.json").read_text(encoding="utf-8"))["venues"] for n in range(count)]
     assert len(list(folder.glob("*.json"))) == count + 1
     for order, full in enumerate(index["venues"]):
@@ -187,10 +188,10 @@ def test_the_pages_lookup_reads_the_help_index_cut_to_what_it_uses(built: Projec
         rows = [{"label": p["label"], "names": p["names"], "state": p["state"]} for p in full["permissions"]]
         for entry in errors:
             for key in entry["errors"]:
-                assert entry in parts[shard_of(key, count)]["errors"], (full["slug"], key)
+                assert entry in parts[shard_of(prefix_of(key, split), count)]["errors"], (full["slug"], key)
         for row in rows:
             for key in [row["label"], *row["names"]]:
-                assert row in parts[shard_of(key, count)]["permissions"], (full["slug"], key)
+                assert row in parts[shard_of(prefix_of(key, split), count)]["permissions"], (full["slug"], key)
         for part in parts.values():
             assert all(e in errors for e in part["errors"]) and all(r in rows for r in part["permissions"])
             assert part["sections"] == {"permissions": full["sections"]["permissions"]}
@@ -202,3 +203,36 @@ def test_the_pages_lookup_reads_the_help_index_cut_to_what_it_uses(built: Projec
             )
     largest = max((folder / f"{n}.json").stat().st_size for n in range(count))
     assert largest < 4 * SHARD_BYTES
+
+
+def test_a_message_many_venues_share_does_not_fill_one_shard_with_every_message_like_it() -> None:
+    # A thousand venues: forty copies of each of twenty-five "Invalid ..." messages, and one message
+    # a hundred venues share. Filed by their first three letters, all of them would be one shard.
+    def venue(n: int, errors: list[str]) -> dict:
+        slug = f"venue-{n:04d}"
+        return {
+            "slug": slug,
+            "name": f"Venue {n}",
+            "venue": f"Venue {n}",
+            "ccxt": [f"venue{n}"],
+            "sections": {"permissions": f"exchanges/{slug}/#permissions"},
+            "errors": [{"errors": errors, "path": f"exchanges/{slug}/#error-1"}],
+            "permissions": [],
+        }
+
+    venues = [venue(n, [f"Invalid thing number {n % 25}."]) for n in range(1000)]
+    venues += [venue(1000 + n, ["Invalid API-key, IP, or permissions for action."]) for n in range(100)]
+    files = lookup_files(venues)
+    manifest = json.loads(files["assets/error-lookup/index.json"])
+    split = {p: tuple(v) for p, v in manifest["split"].items()}
+    assert prefix_of("Invalid thing number 7.", split) != prefix_of("Invalid thing number 8.", split)
+    shards = {name: len(body) for name, body in files.items() if not name.endswith("index.json")}
+    everything = sum(shards.values())
+    # The shard of one of the twenty-five messages holds its forty venues, not the other 960.
+    thing = f"assets/error-lookup/{shard_of(prefix_of('Invalid thing number 7.', split), manifest['shards'])}.json"
+    assert shards[thing] < everything / 10
+    # A message that a hundred venues share stays whole, in one shard, with little else.
+    shared = prefix_of("Invalid API-key, IP, or permissions for action.", split)
+    body = json.loads(files[f"assets/error-lookup/{shard_of(shared, manifest['shards'])}.json"])["venues"]
+    assert sum("Invalid API-key" in v["errors"][0]["errors"][0] for v in body) == 100
+    assert len(body) < 150

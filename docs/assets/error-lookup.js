@@ -2,8 +2,9 @@
 // platform shows it (alone, with the venue's name, or inside the JSON the venue sent), in the
 // errors the site publishes in help/index.json, in the box on the home page and each guide and as
 // the first result of the search dialog. It reads the same data cut to what this script uses, in
-// shards (assets/error-lookup/, written by venuekit/lookup.py): a key's shard is a hash of its first
-// three characters, so a query loads only the shards of its own words. No library.
+// shards (assets/error-lookup/, written by venuekit/lookup.py): a key's shard is a hash of its prefix
+// (its first three characters, longer where the manifest splits a crowded group), so a query loads
+// only the shards of its own words. No library.
 (function () {
   const forms = Array.from(document.querySelectorAll("form.error-lookup"));
   const config = JSON.parse(document.getElementById("__config").textContent);
@@ -17,22 +18,51 @@
 
   const fetchJSON = (url) => fetch(url).then((response) => response.json());
 
-  // FNV-1a over the code points of the key's first three characters in lower case, as the build does.
-  function shardOf(key, count) {
+  // FNV-1a over the code points of a key's prefix, as the build does.
+  function shardOf(prefix, count) {
     let hash = 0x811c9dc5;
-    for (const char of [...key.toLowerCase()].slice(0, SHORTEST)) {
-      hash = Math.imul(hash ^ char.codePointAt(0), 0x01000193) >>> 0;
-    }
+    for (const char of prefix) hash = Math.imul(hash ^ char.codePointAt(0), 0x01000193) >>> 0;
     return hash % count;
+  }
+
+  // The prefix a key is filed under: its first three characters in lower case, lengthened as the
+  // manifest splits them while the key is longer (venuekit/lookup.py prefix_of).
+  function prefixOf(key, split) {
+    const chars = [...key.toLowerCase()];
+    let prefix = chars.slice(0, SHORTEST).join("");
+    while (split[prefix] && chars.length > [...prefix].length) prefix = chars.slice(0, split[prefix][0]).join("");
+    return prefix;
+  }
+
+  // Every prefix a key that begins with `start` can be filed under: the query's own, or where the
+  // manifest splits a group by prefixes longer than the query, each of those that begins with it.
+  function prefixesFrom(start, split) {
+    const chars = [...start.toLowerCase()];
+    let prefix = chars.slice(0, SHORTEST).join("");
+    while (split[prefix] && split[prefix][0] <= chars.length) prefix = chars.slice(0, split[prefix][0]).join("");
+    const lower = chars.join("");
+    const found = [prefix];
+    const under = (node) => {
+      for (const child of split[node] ? split[node][1] : []) {
+        if (!child.startsWith(lower)) continue;
+        found.push(child);
+        under(child);
+      }
+    };
+    under(prefix);
+    return found;
   }
 
   // The lookup data for a text: every shard one of its candidates can be in, merged with those
   // loaded before. A venue's entries come whole in each shard they belong to, once each here.
   async function load(text) {
     manifest ??= fetchJSON(new URL("index.json", folder));
-    const { shards: count } = await manifest;
+    const { shards: count, split = {} } = await manifest;
     const keys = [...candidates(text), text.trim().toLowerCase()].filter((key) => [...key].length >= SHORTEST);
-    const wanted = [...new Set(keys.map((key) => shardOf(key, count)))];
+    const prefixes = keys.map((key) => prefixOf(key, split));
+    // A query of eight or more characters may begin messages (byBeginning below).
+    if ([...text.trim()].length >= 8) prefixes.push(...prefixesFrom(text.trim(), split));
+    const wanted = [...new Set(prefixes.map((prefix) => shardOf(prefix, count)))];
     for (const number of wanted) {
       if (!shards.has(number)) shards.set(number, fetchJSON(new URL(`${number}.json`, folder)).then(merge));
     }

@@ -1,11 +1,14 @@
 """The pages' error lookup (docs/assets/error-lookup.js), cut into shards so that a search loads only
 the few that can hold what the reader typed, at 1,000 venues as at 10.
 
-Every error string, permission label and other name is a key. A key's shard is a hash of its first
-three characters in lower case (no key is shorter), so the script finds a key's shard from the key,
-and every message a query begins with from the query's own first three characters: a reader typing a
-word loads one shard, whatever its length. A troubleshooting entry or checklist row goes whole into
-the shard of each of its keys.
+Every error string, permission label and other name is a key, filed under a prefix of itself in
+lower case: its first three characters (no key is shorter), lengthened four characters at a time
+while the group of keys under that prefix would be larger than GROUP_BYTES (a message many venues
+share, such as "Invalid API-key, ...", would otherwise fill one shard with every "Inv..." message).
+The manifest lists each lengthened prefix with the prefixes of its keys one step longer, so the
+script finds a key's shard from the key, and every message a query begins with from the query. A
+shard is a hash of the prefix. A troubleshooting entry or checklist row goes whole into the shard
+of each of its keys.
 """
 
 from __future__ import annotations
@@ -17,16 +20,54 @@ from typing import Any
 FOLDER = "assets/error-lookup"
 # About this many bytes per shard: the shard count grows with the site, a shard's size does not.
 SHARD_BYTES = 4096
+# A group of keys under one prefix larger than this is split by a prefix STEP characters longer.
+GROUP_BYTES = 16384
 PREFIX = 3
+STEP = 4
+# A lengthened prefix: the length of the next prefixes, and those of its keys.
+Split = dict[str, tuple[int, list[str]]]
 
 
-def shard_of(key: str, count: int) -> int:
-    """FNV-1a over the code points of the key's first three characters in lower case; error-lookup.js
-    computes the same."""
+def shard_of(prefix: str, count: int) -> int:
+    """FNV-1a over the code points of a key's prefix (prefix_of); error-lookup.js computes the same."""
     value = 0x811C9DC5
-    for char in key.lower()[:PREFIX]:
+    for char in prefix:
         value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
     return value % count
+
+
+def prefix_of(key: str, split: Split) -> str:
+    """The prefix a key is filed under: its first three characters in lower case, lengthened as the
+    manifest splits them while the key is longer."""
+    key = key.lower()
+    prefix = key[:PREFIX]
+    while prefix in split and len(key) > len(prefix):
+        prefix = key[: split[prefix][0]]
+    return prefix
+
+
+def plan_split(sizes: dict[str, int]) -> Split:
+    """Which prefixes to lengthen, from each key's bytes (lower case) in the shards."""
+    split: Split = {}
+
+    def visit(prefix: str, keys: list[str]) -> None:
+        longer = [k for k in keys if len(k) > len(prefix)]
+        if sum(sizes[k] for k in keys) <= GROUP_BYTES or not longer:
+            return
+        length = len(prefix) + STEP
+        groups: dict[str, list[str]] = {}
+        for key in longer:
+            groups.setdefault(key[:length], []).append(key)
+        split[prefix] = (length, sorted(groups))
+        for child, members in groups.items():
+            visit(child, members)
+
+    top: dict[str, list[str]] = {}
+    for key in sizes:
+        top.setdefault(key[:PREFIX], []).append(key)
+    for prefix, keys in top.items():
+        visit(prefix, keys)
+    return split
 
 
 def lookup_files(venues: list[dict[str, Any]]) -> dict[str, str]:
@@ -47,14 +88,23 @@ def lookup_files(venues: list[dict[str, Any]]) -> dict[str, str]:
         if item not in record[field]:
             record[field].append(item)
 
+    def keyed(venue: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+        keys = [(key, "errors", entry) for entry in venue["errors"] for key in entry["errors"]]
+        return keys + [
+            (key, "permissions", row) for row in venue["permissions"] for key in [row["label"], *row["names"]]
+        ]
+
+    sizes: dict[str, int] = {}
+    for venue in venues:
+        header = len(json.dumps({k: v for k, v in venue.items() if k not in ("errors", "permissions")}))
+        for key, _, item in keyed(venue):
+            sizes[key.lower()] = sizes.get(key.lower(), 0) + header + len(json.dumps(item, ensure_ascii=False))
+    split = plan_split(sizes)
     for order, venue in enumerate(venues):
-        for entry in venue["errors"]:
-            for key in entry["errors"]:
-                add(shard_of(key, count), order, venue, "errors", entry)
-        for row in venue["permissions"]:
-            for key in [row["label"], *row["names"]]:
-                add(shard_of(key, count), order, venue, "permissions", row)
-    files = {f"{FOLDER}/index.json": json.dumps({"shards": count})}
+        for key, field, item in keyed(venue):
+            add(shard_of(prefix_of(key, split), count), order, venue, field, item)
+    manifest = {"shards": count, "split": {p: [n, children] for p, (n, children) in sorted(split.items())}}
+    files = {f"{FOLDER}/index.json": json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))}
     for number, shard in enumerate(shards):
         body = {"venues": [shard[order] for order in sorted(shard)]}
         files[f"{FOLDER}/{number}.json"] = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
