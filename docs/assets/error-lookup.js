@@ -12,6 +12,8 @@
   const folder = new URL("assets/error-lookup/", root);
   // No key is shorter: an error code such as 401, a label such as NFT.
   const SHORTEST = 3;
+  // The most groups a query's beginning loads; one that would load more waits for more letters.
+  const BEGINNINGS = 6;
   let manifest = null;
   const shards = new Map();
   const venues = new Map();
@@ -26,11 +28,16 @@
   }
 
   // The prefix a key is filed under: its first three characters in lower case, lengthened as the
-  // manifest splits them while the key is longer (venuekit/lookup.py prefix_of).
+  // manifest splits them while the key is longer (venuekit/lookup.py prefix_of). Null when a split
+  // group lists no key under it: a word still being typed fetches nothing.
   function prefixOf(key, split) {
     const chars = [...key.toLowerCase()];
     let prefix = chars.slice(0, SHORTEST).join("");
-    while (split[prefix] && chars.length > [...prefix].length) prefix = chars.slice(0, split[prefix][0]).join("");
+    while (split[prefix] && chars.length > [...prefix].length) {
+      const [length, children] = split[prefix];
+      prefix = chars.slice(0, length).join("");
+      if (!children.includes(prefix)) return null;
+    }
     return prefix;
   }
 
@@ -50,7 +57,8 @@
       }
     };
     under(prefix);
-    return found;
+    // A beginning that many messages share (a word such as "Invalid") waits for more letters.
+    return found.length <= BEGINNINGS ? found : [];
   }
 
   // The lookup data for a text: every shard one of its candidates can be in, merged with those
@@ -59,7 +67,7 @@
     manifest ??= fetchJSON(new URL("index.json", folder));
     const { shards: count, split = {} } = await manifest;
     const keys = [...candidates(text), text.trim().toLowerCase()].filter((key) => [...key].length >= SHORTEST);
-    const prefixes = keys.map((key) => prefixOf(key, split));
+    const prefixes = keys.map((key) => prefixOf(key, split)).filter((prefix) => prefix !== null);
     // A query of eight or more characters may begin messages (byBeginning below).
     if ([...text.trim()].length >= 8) prefixes.push(...prefixesFrom(text.trim(), split));
     const wanted = [...new Set(prefixes.map((prefix) => shardOf(prefix, count)))];

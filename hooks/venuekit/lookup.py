@@ -3,7 +3,8 @@ the few that can hold what the reader typed, at 1,000 venues as at 10.
 
 Every error string, permission label and other name is a key, filed under a prefix of itself in
 lower case: its first three characters (no key is shorter), lengthened four characters at a time
-while the group of keys under that prefix would be larger than GROUP_BYTES (a message many venues
+(or past what all of them begin with) while the group of keys under that prefix would be larger than
+GROUP_BYTES (a message many venues
 share, such as "Invalid API-key, ...", would otherwise fill one shard with every "Inv..." message).
 The manifest lists each lengthened prefix with the prefixes of its keys one step longer, so the
 script finds a key's shard from the key, and every message a query begins with from the query. A
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from typing import Any
 
 FOLDER = "assets/error-lookup"
@@ -52,9 +54,11 @@ def plan_split(sizes: dict[str, int]) -> Split:
 
     def visit(prefix: str, keys: list[str]) -> None:
         longer = [k for k in keys if len(k) > len(prefix)]
-        if sum(sizes[k] for k in keys) <= GROUP_BYTES or not longer:
+        # One message however many venues share it stays whole: splitting it divides nothing.
+        if sum(sizes[k] for k in keys) <= GROUP_BYTES or len(set(longer)) < 2:
             return
-        length = len(prefix) + STEP
+        # At least STEP characters longer, and past what every key of the group begins with.
+        length = max(len(prefix) + STEP, len(os.path.commonprefix(longer)) + 1)
         groups: dict[str, list[str]] = {}
         for key in longer:
             groups.setdefault(key[:length], []).append(key)
