@@ -78,9 +78,6 @@ def lookup_files(venues: list[dict[str, Any]]) -> dict[str, str]:
     """The manifest (the shard count) and every shard, by their path in the site. Each venue record
     carries `order`, its place in the help index, and `rank`, the place of the venue's first product
     there (Binance's products rank together), which the script orders results by."""
-    whole = len(json.dumps(venues, ensure_ascii=False, separators=(",", ":")).encode())
-    count = max(1, math.ceil(whole / SHARD_BYTES))
-    shards: list[dict[int, dict[str, Any]]] = [{} for _ in range(count)]
 
     rank: dict[str, int] = {}
     for order, venue in enumerate(venues):
@@ -104,6 +101,9 @@ def lookup_files(venues: list[dict[str, Any]]) -> dict[str, str]:
         for key, _, item in keyed(venue):
             sizes[key.lower()] = sizes.get(key.lower(), 0) + header + len(json.dumps(item, ensure_ascii=False))
     split = plan_split(sizes)
+    # A venue's record is repeated in the shard of each of its keys: the count is of all of them.
+    count = max(1, math.ceil(sum(sizes.values()) / SHARD_BYTES))
+    shards: list[dict[int, dict[str, Any]]] = [{} for _ in range(count)]
     for order, venue in enumerate(venues):
         for key, field, item in keyed(venue):
             add(shard_of(prefix_of(key, split), count), order, venue, field, item)
