@@ -467,6 +467,7 @@ PASTED = {
 }
 
 
+# "crowded": the same site with its lookup split by long prefixes, as a thousand venues split it.
 @pytest.mark.parametrize("reader", ["visit", "phone", "crowded"])
 @pytest.mark.parametrize(("pasted", "target"), PASTED.items(), ids=list(PASTED))
 def test_a_pasted_error_lands_on_its_entry(
@@ -496,7 +497,6 @@ SEARCHED = {
 }
 
 
-# "crowded": the same site with its lookup split by long prefixes, as a thousand venues split it.
 @pytest.mark.parametrize("reader", ["visit", "phone", "crowded"])
 @pytest.mark.parametrize(("searched", "target"), SEARCHED.items(), ids=list(SEARCHED))
 def test_the_search_dialog_puts_an_errors_entry_first(
