@@ -5,6 +5,7 @@ check that every page that depends on a saved file is fresh and no removed page 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import subprocess
@@ -46,6 +47,12 @@ def _wait_for(url: str, text: str, seconds: float = 60) -> str:
 
 @pytest.fixture
 def served(project: Project) -> Iterator[tuple[Project, str]]:
+    with _serving(project) as base:
+        yield project, base
+
+
+@contextlib.contextmanager
+def _serving(project: Project) -> Iterator[str]:
     port = _free_port()
     command = [
         sys.executable,
@@ -61,7 +68,7 @@ def served(project: Project) -> Iterator[tuple[Project, str]]:
     with (project.root / "serve.log").open("w") as log:
         server = subprocess.Popen(command, cwd=project.root, env=BUILD_ENV, stdout=log, stderr=subprocess.STDOUT)
         try:
-            yield project, f"http://127.0.0.1:{port}/"
+            yield f"http://127.0.0.1:{port}/"
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -219,3 +226,15 @@ def test_after_every_kind_of_save_each_served_page_is_what_a_clean_build_makes(s
             stale.append(relative)
     assert not stale, f"{len(stale)} served files differ from a clean build: {stale[:10]}"
     assert _status(base + "go/kraken/error-eapi-invalid-signature/") == 404, "a removed entry's /go/ page came back"
+
+
+def test_a_page_title_that_changes_reaches_every_page_s_navigation(project: Project) -> None:
+    # Without the configured nav, MkDocs takes each page's title from the page itself, and every
+    # page lists every title: a page whose own Markdown did not change is rendered again too.
+    config = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (project.root / "mkdocs.yml").write_text(re.sub(r"^nav:\n(?:  .*\n)+", "", config, flags=re.M), "utf-8")
+    with _serving(project) as base:
+        _wait_for(base + "app-links/", "Add or fix a venue")
+        project.edit("docs/contributing.md", "title: Add or fix a venue", "title: Add or correct a venue")
+        page = _wait_for(base + "app-links/", "Add or correct a venue")
+        assert "Add or fix a venue" not in page
